@@ -1,0 +1,398 @@
+//! Reading inputs: find the files, recognise each one's kind and format from its header,
+//! map its columns onto canonical fields and hand each row's values to the caller, counting
+//! every row as used, unmatched or rejected (with line and reason). What the values mean for a
+//! candidate is decided by the caller (the engine); this module only reads and normalises.
+
+pub mod countries;
+pub mod format;
+mod json;
+pub mod reader;
+pub mod records;
+pub mod values;
+
+use crate::model::{ColumnNumbers, FileId, RowRef};
+use format::{detect, AdaptNote, Detected, FormatDef, Kind, RawCells};
+use reader::{is_blank, RecordReader};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use values::{order_evidence, DateOrder, OrderEvidence, TsParser};
+
+#[derive(Debug, Error)]
+pub enum IngestError {
+    #[error("{path}: cannot read: {source}")]
+    Unreadable {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: no such file or folder")]
+    Missing { path: String },
+}
+
+/// How many rejected rows, unmatched keys and value warnings a file report lists in full.
+const LIST_CAP: usize = 50;
+
+/// A rejected row.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rejection {
+    pub line: u32,
+    pub reason: String,
+}
+
+/// A join key that matched no candidate, how often and where first.
+#[derive(Clone, Debug, Serialize)]
+pub struct Unmatched {
+    pub key: String,
+    pub rows: u64,
+    pub first_line: u32,
+}
+
+/// What happened to one file's rows (SPEC §8 summary `files`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub kind: String,
+    pub format: String,
+    pub encoding: String,
+    pub syntax: String,
+    pub header_line: u32,
+    pub rows: u64,
+    pub used: u64,
+    pub unmatched: u64,
+    pub rejected: u64,
+    pub rejections: Vec<Rejection>,
+    pub unmatched_keys: Vec<Unmatched>,
+    pub value_warnings: u64,
+    pub warnings: Vec<String>,
+    #[serde(skip)]
+    unmatched_map: BTreeMap<String, (u64, u32)>,
+}
+
+impl FileReport {
+    pub fn reject(&mut self, line: u32, reason: impl Into<String>) {
+        self.rejected += 1;
+        if self.rejections.len() < LIST_CAP {
+            self.rejections.push(Rejection {
+                line,
+                reason: reason.into(),
+            });
+        }
+    }
+    pub fn unmatched(&mut self, line: u32, key: &str) {
+        self.unmatched += 1;
+        if let Some(e) = self.unmatched_map.get_mut(key) {
+            e.0 += 1;
+        } else if self.unmatched_map.len() < LIST_CAP * 20 {
+            self.unmatched_map.insert(key.to_string(), (1, line));
+        }
+    }
+    pub fn warn_value(&mut self, line: u32, column: u32, msg: &str) {
+        self.value_warnings += 1;
+        if self.warnings.len() < LIST_CAP {
+            self.warnings
+                .push(format!("line {line}, column {column}: {msg}"));
+        }
+    }
+    /// Moves the unmatched keys into the listed form, most frequent first.
+    pub fn finish(&mut self) {
+        let mut keys: Vec<Unmatched> = std::mem::take(&mut self.unmatched_map)
+            .into_iter()
+            .map(|(key, (rows, first_line))| Unmatched {
+                key,
+                rows,
+                first_line,
+            })
+            .collect();
+        keys.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.first_line.cmp(&b.first_line)));
+        keys.truncate(LIST_CAP);
+        self.unmatched_keys = keys;
+    }
+}
+
+/// What the caller made of a row.
+pub enum Fate {
+    Used,
+    /// Joined to no candidate; the key it was looked up by.
+    Unmatched(String),
+    Rejected(String),
+}
+
+/// One row's canonical values (by field index), borrowed where possible.
+pub struct Row<'a> {
+    pub at: RowRef,
+    pub values: &'a [Option<Cow<'a, str>>],
+    pub note: &'a AdaptNote,
+}
+
+impl Row<'_> {
+    pub fn get(&self, field: usize) -> Option<&str> {
+        self.values
+            .get(field)
+            .and_then(|v| v.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// A recognised input file, ready to stream.
+pub struct Input {
+    pub id: FileId,
+    pub path: PathBuf,
+    pub detected: Detected,
+    pub numbers: ColumnNumbers,
+    pub ts: TsParser,
+    pub report: FileReport,
+    reader: RecordReader,
+}
+
+/// The outcome of opening one file.
+pub enum Opened {
+    Input(Box<Input>),
+    /// Not an export this tool knows; the headers it found.
+    Unrecognised {
+        path: PathBuf,
+        headers: Vec<String>,
+        syntax: String,
+        encoding: String,
+    },
+}
+
+/// Files to read under the given paths: folders recursively, in a stable order.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|source| IngestError::Unreadable {
+                path: p.display().to_string(),
+                source,
+            })?;
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            return Err(IngestError::Missing {
+                path: p.display().to_string(),
+            });
+        }
+    }
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if is_input_name(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Extensions a folder scan picks up (SPEC §3). `.mmdb` files are databases, not inputs.
+pub fn is_input_name(p: &Path) -> bool {
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(ext.as_str(), "csv" | "tsv" | "json" | "jsonl" | "ndjson")
+}
+
+fn lossy(b: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
+/// Opens a file and recognises it against `formats`.
+pub fn open(
+    id: FileId,
+    path: &Path,
+    display: &str,
+    formats: &[FormatDef],
+    tz: chrono_tz::Tz,
+) -> Result<Opened, IngestError> {
+    let reader = RecordReader::open(path).map_err(|source| IngestError::Unreadable {
+        path: display.to_string(),
+        source,
+    })?;
+    let preview: Vec<Vec<String>> = reader
+        .preview()
+        .map(|r| r.record.iter().map(|c| lossy(c).into_owned()).collect())
+        .collect();
+    let Some(detected) = detect(&preview, formats) else {
+        let headers = preview
+            .iter()
+            .find(|r| r.iter().any(|c| !c.trim().is_empty()))
+            .cloned()
+            .unwrap_or_default();
+        return Ok(Opened::Unrecognised {
+            path: path.to_path_buf(),
+            headers,
+            syntax: reader.syntax.describe(),
+            encoding: reader.encoding.as_str().to_string(),
+        });
+    };
+    let header_line = reader
+        .preview()
+        .nth(detected.header_row)
+        .map(|r| r.line)
+        .unwrap_or(1);
+    let numbers: ColumnNumbers = detected
+        .columns
+        .iter()
+        .map(|c| c.map(|i| i as u32 + 1).unwrap_or(0))
+        .collect::<Vec<u32>>()
+        .into();
+    // Settle day/month order from the previewed timestamp cells.
+    let ts_cols: Vec<usize> = detected
+        .format
+        .kind
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.ends_with("_at") || **f == "timestamp")
+        .filter_map(|(i, _)| detected.columns[i])
+        .collect();
+    let cells: Vec<&str> = preview
+        .iter()
+        .skip(detected.header_row + 1)
+        .flat_map(|r| ts_cols.iter().filter_map(|&c| r.get(c).map(String::as_str)))
+        .collect();
+    let evidence = order_evidence(cells.iter().copied());
+    let mut report = FileReport {
+        file: display.to_string(),
+        kind: detected.format.kind.as_str().to_string(),
+        format: detected.format.name.clone(),
+        encoding: reader.encoding.as_str().to_string(),
+        syntax: reader.syntax.describe(),
+        header_line,
+        ..FileReport::default()
+    };
+    let order = match evidence {
+        OrderEvidence::DayFirst => DateOrder::DayFirst,
+        OrderEvidence::MonthFirst | OrderEvidence::AmPm => DateOrder::MonthFirst,
+        OrderEvidence::Unknown => {
+            if cells.iter().any(|c| c.contains('/')) {
+                report.warnings.push(
+                    "day/month order could not be told from the first rows; read as month/day"
+                        .into(),
+                );
+            }
+            DateOrder::MonthFirst
+        }
+    };
+    Ok(Opened::Input(Box::new(Input {
+        id,
+        path: path.to_path_buf(),
+        numbers,
+        ts: TsParser::new(tz, order),
+        report,
+        detected,
+        reader,
+    })))
+}
+
+impl Input {
+    pub fn kind(&self) -> Kind {
+        self.detected.format.kind
+    }
+
+    /// Streams the data rows, calling `f` with each row's canonical values and recording
+    /// its fate. Rows that cannot be read, or whose cell count differs from the header's, are
+    /// rejected here and never reach `f`.
+    pub fn for_each(&mut self, mut f: impl FnMut(&Row<'_>, &mut TsParser, &mut FileReport) -> Fate) {
+        let header_len = self.detected.headers.len();
+        let columns = self.detected.columns.clone();
+        let adapter = self.detected.format.adapter;
+        let sectioned = self.detected.format.header_anywhere;
+        let headers = self.detected.headers.clone();
+        let mut skip = self.detected.header_row + 1;
+        let mut ended = false;
+        while let Some(item) = self.reader.next() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let raw = match item {
+                Ok(raw) => raw,
+                Err(e) => {
+                    self.report.rows += 1;
+                    self.report.reject(e.line, e.reason);
+                    continue;
+                }
+            };
+            if is_blank(&raw.record) {
+                // In a sectioned report a blank row ends the table; what follows is
+                // another section, not records.
+                if sectioned && self.report.rows > 0 {
+                    ended = true;
+                }
+                continue;
+            }
+            if ended {
+                continue;
+            }
+            self.report.rows += 1;
+            let n = raw.record.len();
+            let extra_nonempty = raw.record.iter().skip(header_len).any(|c| !c.is_empty());
+            if n < header_len || extra_nonempty {
+                self.report.reject(
+                    raw.line,
+                    format!("row has {n} cells where the header has {header_len}"),
+                );
+                continue;
+            }
+            let mut vals: Vec<Option<Cow<'_, str>>> = columns
+                .iter()
+                .map(|c| c.and_then(|i| raw.record.get(i)).map(lossy))
+                .collect();
+            let mut note = AdaptNote::default();
+            if let Some(adapt) = adapter {
+                let mut owned: Vec<Option<String>> =
+                    vals.iter().map(|v| v.as_ref().map(|s| s.to_string())).collect();
+                let cells: Vec<Cow<'_, str>> = raw.record.iter().map(lossy).collect();
+                let cell_refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+                adapt(
+                    &RawCells {
+                        cells: &cell_refs,
+                        headers: &headers,
+                    },
+                    &mut owned,
+                    &mut note,
+                );
+                vals = owned.into_iter().map(|v| v.map(Cow::Owned)).collect();
+            }
+            let at = RowRef {
+                file: self.id,
+                line: raw.line,
+            };
+            if let Some(reason) = note.skip.take() {
+                self.report.unmatched(raw.line, &reason);
+                continue;
+            }
+            let row = Row {
+                at,
+                values: &vals,
+                note: &note,
+            };
+            match f(&row, &mut self.ts, &mut self.report) {
+                Fate::Used => self.report.used += 1,
+                Fate::Unmatched(key) => self.report.unmatched(raw.line, &key),
+                Fate::Rejected(reason) => self.report.reject(raw.line, reason),
+            }
+        }
+        if self.ts.used_default_tz && self.detected.format.kind != Kind::Watchlist {
+            self.report.warnings.push(format!(
+                "timestamps carry no zone; read in {} (set --tz)",
+                self.ts.tz.name()
+            ));
+        }
+        self.report.finish();
+    }
+}

@@ -1,0 +1,254 @@
+//! Turns one file into a stream of records with line numbers, whatever its encoding and
+//! syntax: UTF-8 with or without BOM, UTF-16 with BOM, `,` `;` or tab delimited CSV with quoted
+//! newlines, a JSON array of objects, or NDJSON. JSON objects are flattened to dotted paths
+//! (`client.ipAddress`) so every syntax looks like a header plus rows to the stages after.
+//!
+//! The first rows are kept in a preview so format detection can find a header that is not on
+//! line 1 (sectioned Zoom and Teams reports) and settle per-file conventions such as day/month
+//! order before the stream is consumed. It does not know what the columns mean.
+
+use super::json;
+use csv::ByteRecord;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+
+/// How many leading records are kept for detection.
+pub const PREVIEW_ROWS: usize = 200;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    Csv(u8),
+    JsonArray,
+    JsonLines,
+}
+
+impl Syntax {
+    pub fn describe(self) -> String {
+        match self {
+            Syntax::Csv(b',') => "csv".into(),
+            Syntax::Csv(b';') => "csv;".into(),
+            Syntax::Csv(b'\t') => "tsv".into(),
+            Syntax::Csv(d) => format!("csv({})", d as char),
+            Syntax::JsonArray => "json".into(),
+            Syntax::JsonLines => "ndjson".into(),
+        }
+    }
+}
+
+/// A record that could not be read as a row at all.
+#[derive(Debug)]
+pub struct RowError {
+    pub line: u32,
+    pub reason: String,
+}
+
+/// One record: its line and its cells.
+pub struct RawRow {
+    pub line: u32,
+    pub record: ByteRecord,
+}
+
+enum Inner {
+    Csv(csv::Reader<Box<dyn Read + Send>>),
+    Json(json::JsonRows),
+}
+
+/// Records of one file, preview first.
+pub struct RecordReader {
+    inner: Inner,
+    preview: VecDeque<Result<RawRow, RowError>>,
+    pub encoding: Encoding,
+    pub syntax: Syntax,
+}
+
+fn sniff_encoding(head: &[u8]) -> Encoding {
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        Encoding::Utf8Bom
+    } else if head.starts_with(&[0xFF, 0xFE]) {
+        Encoding::Utf16Le
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        Encoding::Utf16Be
+    } else {
+        Encoding::Utf8
+    }
+}
+
+fn decode_utf16(bytes: &[u8], le: bool) -> String {
+    let units = bytes[2..].chunks_exact(2).map(|c| {
+        if le {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+/// Picks the delimiter that occurs most often outside quotes in the first lines.
+pub fn sniff_delimiter(head: &[u8], path: &Path) -> u8 {
+    let ext_tab = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    let mut counts = [0usize; 3];
+    let mut in_quotes = false;
+    let mut lines = 0;
+    for &b in head {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => {
+                lines += 1;
+                if lines >= 20 {
+                    break;
+                }
+            }
+            b',' if !in_quotes => counts[0] += 1,
+            b';' if !in_quotes => counts[1] += 1,
+            b'\t' if !in_quotes => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        return if ext_tab { b'\t' } else { b',' };
+    }
+    [b',', b';', b'\t'][best]
+}
+
+impl RecordReader {
+    pub fn open(path: &Path) -> io::Result<RecordReader> {
+        let file = File::open(path)?;
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let head = reader.fill_buf()?.to_vec();
+        let encoding = sniff_encoding(&head);
+        // UTF-16 exports (Teams) are small: decode whole. UTF-8 streams.
+        let stream: Box<dyn Read + Send> = match encoding {
+            Encoding::Utf16Le | Encoding::Utf16Be => {
+                let mut bytes = Vec::new();
+                reader.read_to_end(&mut bytes)?;
+                let text = decode_utf16(&bytes, encoding == Encoding::Utf16Le);
+                Box::new(Cursor::new(text.into_bytes()))
+            }
+            Encoding::Utf8Bom => {
+                reader.consume(3);
+                Box::new(reader)
+            }
+            Encoding::Utf8 => Box::new(reader),
+        };
+        let mut stream = BufReader::with_capacity(1 << 16, stream);
+        let head = stream.fill_buf()?.to_vec();
+        let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let (syntax, inner) = match first {
+            Some(b'[') => {
+                let mut bytes = Vec::new();
+                stream.read_to_end(&mut bytes)?;
+                (Syntax::JsonArray, Inner::Json(json::JsonRows::array(bytes)))
+            }
+            Some(b'{') if ext != "csv" && ext != "tsv" => (
+                Syntax::JsonLines,
+                Inner::Json(json::JsonRows::lines(Box::new(stream))),
+            ),
+            _ => {
+                let delim = sniff_delimiter(&head, path);
+                let rdr = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(delim)
+                    .buffer_capacity(1 << 16)
+                    .from_reader(Box::new(stream) as Box<dyn Read + Send>);
+                (Syntax::Csv(delim), Inner::Csv(rdr))
+            }
+        };
+        let mut r = RecordReader {
+            inner,
+            preview: VecDeque::new(),
+            encoding,
+            syntax,
+        };
+        while r.preview.len() < PREVIEW_ROWS {
+            match r.read_next() {
+                Some(row) => r.preview.push_back(row),
+                None => break,
+            }
+        }
+        Ok(r)
+    }
+
+    /// The leading records, for detection.
+    pub fn preview(&self) -> impl Iterator<Item = &RawRow> {
+        self.preview.iter().filter_map(|r| r.as_ref().ok())
+    }
+
+    /// Header names of a JSON file (CSV headers are a row like any other).
+    pub fn json_headers(&self) -> Option<&[String]> {
+        match &self.inner {
+            Inner::Json(j) => Some(j.headers()),
+            Inner::Csv(_) => None,
+        }
+    }
+
+    fn read_next(&mut self) -> Option<Result<RawRow, RowError>> {
+        match &mut self.inner {
+            Inner::Csv(rdr) => {
+                let mut record = ByteRecord::new();
+                match rdr.read_byte_record(&mut record) {
+                    Ok(false) => None,
+                    Ok(true) => {
+                        let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
+                        Some(Ok(RawRow { line, record }))
+                    }
+                    Err(e) => {
+                        let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
+                        Some(Err(RowError {
+                            line,
+                            reason: format!("unreadable CSV record: {e}"),
+                        }))
+                    }
+                }
+            }
+            Inner::Json(j) => j.next_row(),
+        }
+    }
+
+    /// The next record: the preview first, then the rest of the file.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Option<Result<RawRow, RowError>> {
+        if let Some(r) = self.preview.pop_front() {
+            return Some(r);
+        }
+        self.read_next()
+    }
+}
+
+/// True when every cell of the record is empty or white space.
+pub fn is_blank(rec: &ByteRecord) -> bool {
+    rec.iter().all(|c| c.iter().all(|b| b.is_ascii_whitespace()))
+}

@@ -1,0 +1,368 @@
+//! Parsing of cell values, once, at the edge: booleans, timestamps in every form SPEC §3
+//! allows, IP addresses with ports or brackets, and header names. An empty cell is always
+//! `None` (unknown), never false or zero.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use std::net::IpAddr;
+
+/// Normalises a header for matching: case, white space and punctuation folded to `_`.
+/// `"Autonomous system  number"` and `"autonomous_system_number"` are the same header.
+pub fn norm_header(h: &str) -> String {
+    let mut out = String::with_capacity(h.len());
+    let mut gap = false;
+    for c in h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push('_');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// `Ok(None)` for an empty cell; `Err` for a word that is not a boolean.
+pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "t" => Ok(Some(true)),
+        "false" | "no" | "n" | "0" | "f" => Ok(Some(false)),
+        _ => Err(format!("{t:?} is not a boolean (true/false/yes/no/y/n/1/0)")),
+    }
+}
+
+/// Parses an address, tolerating `ip:port`, `[v6]:port` and IPv4-mapped IPv6.
+pub fn parse_ip(s: &str) -> Option<IpAddr> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let ip = if let Ok(ip) = t.parse::<IpAddr>() {
+        ip
+    } else if let Some(rest) = t.strip_prefix('[') {
+        rest.split(']').next()?.parse().ok()?
+    } else if let Some((host, port)) = t.rsplit_once(':') {
+        if port.chars().all(|c| c.is_ascii_digit()) && !host.contains(':') {
+            host.parse().ok()?
+        } else {
+            return None;
+        }
+    } else {
+        return None;
+    };
+    Some(match ip {
+        IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map(IpAddr::V4)
+            .unwrap_or(IpAddr::V6(v6)),
+        v4 => v4,
+    })
+}
+
+/// Day/month order for slash or dot dates, settled once per file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrder {
+    MonthFirst,
+    DayFirst,
+}
+
+/// Timestamp parser for one file: knows the zone for zone-less values and the file's
+/// day/month order, and remembers whether any value needed the zone.
+#[derive(Clone, Debug)]
+pub struct TsParser {
+    pub tz: Tz,
+    pub order: DateOrder,
+    pub used_default_tz: bool,
+}
+
+/// What the preview said about day/month order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderEvidence {
+    /// A first field above 12 was seen.
+    DayFirst,
+    /// A second field above 12 was seen.
+    MonthFirst,
+    /// Only AM/PM clock times (a US-locale export) were seen.
+    AmPm,
+    /// Nothing settles it.
+    Unknown,
+}
+
+/// Looks at slash/dot dates to settle day/month order.
+pub fn order_evidence<'a>(values: impl Iterator<Item = &'a str>) -> OrderEvidence {
+    let mut ampm = false;
+    for v in values {
+        let v = v.trim();
+        let Some((a, b)) = split_date_prefix(v) else {
+            continue;
+        };
+        if a > 12 {
+            return OrderEvidence::DayFirst;
+        }
+        if b > 12 {
+            return OrderEvidence::MonthFirst;
+        }
+        let u = v.to_ascii_uppercase();
+        if u.ends_with("AM") || u.ends_with("PM") {
+            ampm = true;
+        }
+    }
+    if ampm {
+        OrderEvidence::AmPm
+    } else {
+        OrderEvidence::Unknown
+    }
+}
+
+fn split_date_prefix(v: &str) -> Option<(u32, u32)> {
+    let sep = if v.contains('/') {
+        '/'
+    } else if v.contains('.') && !v.contains('-') {
+        '.'
+    } else {
+        return None;
+    };
+    let mut it = v.split(sep);
+    let a = it.next()?.trim().parse().ok()?;
+    let b = it.next()?.trim().parse().ok()?;
+    Some((a, b))
+}
+
+impl TsParser {
+    pub fn new(tz: Tz, order: DateOrder) -> TsParser {
+        TsParser {
+            tz,
+            order,
+            used_default_tz: false,
+        }
+    }
+
+    /// Seconds since the epoch (UTC). `Ok(None)` for an empty cell.
+    pub fn parse(&mut self, s: &str) -> Result<Option<i64>, String> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        self.parse_nonempty(t)
+            .map(Some)
+            .ok_or_else(|| format!("{t:?} is not a timestamp this tool reads"))
+    }
+
+    fn parse_nonempty(&mut self, t: &str) -> Option<i64> {
+        let b = t.as_bytes();
+        // Epoch seconds or milliseconds.
+        if b.iter().all(|c| c.is_ascii_digit() || *c == b'.') && b[0].is_ascii_digit() {
+            let n: f64 = t.parse().ok()?;
+            if !(0.0..1e14).contains(&n) {
+                return None;
+            }
+            return Some(if n >= 1e11 {
+                (n / 1000.0) as i64
+            } else {
+                n as i64
+            });
+        }
+        // RFC 3339 / ISO 8601 with a zone.
+        if b.len() >= 10 && b[4] == b'-' {
+            if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+                return Some(dt.timestamp());
+            }
+            let spaced = t.replacen(' ', "T", 1);
+            if let Ok(dt) = DateTime::parse_from_rfc3339(&spaced) {
+                return Some(dt.timestamp());
+            }
+            for f in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f %z"] {
+                if let Ok(dt) = DateTime::parse_from_str(&spaced, f) {
+                    return Some(dt.timestamp());
+                }
+            }
+            for f in [
+                "%Y-%m-%dT%H:%M:%S%.f",
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%dT%H:%M:%S%.fZ",
+            ] {
+                if let Ok(n) = NaiveDateTime::parse_from_str(&spaced, f) {
+                    if f.ends_with('Z') {
+                        return Some(n.and_utc().timestamp());
+                    }
+                    return self.local(n);
+                }
+            }
+            if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+                return self.local(d.and_time(NaiveTime::MIN));
+            }
+            return None;
+        }
+        // M/D/Y or D/M/Y (slash or dot), optional comma, optional time with AM/PM.
+        self.parse_locale(t)
+    }
+
+    fn local(&mut self, n: NaiveDateTime) -> Option<i64> {
+        self.used_default_tz = true;
+        self.tz
+            .from_local_datetime(&n)
+            .earliest()
+            .map(|d| d.with_timezone(&Utc).timestamp())
+    }
+
+    fn parse_locale(&mut self, t: &str) -> Option<i64> {
+        let (date, time) = match t.find([' ', ',']) {
+            Some(i) => (&t[..i], t[i..].trim_start_matches([',', ' '])),
+            None => (t, ""),
+        };
+        let sep = if date.contains('/') { '/' } else { '.' };
+        let parts: Vec<&str> = date.split(sep).collect();
+        if parts.len() != 3 {
+            return None;
+        }
+        let a: u32 = parts[0].parse().ok()?;
+        let b: u32 = parts[1].parse().ok()?;
+        let mut y: i32 = parts[2].parse().ok()?;
+        if parts[2].len() <= 2 {
+            y += 2000;
+        }
+        let (m, d) = match self.order {
+            DateOrder::MonthFirst => (a, b),
+            DateOrder::DayFirst => (b, a),
+        };
+        let date = NaiveDate::from_ymd_opt(y, m, d)?;
+        let time = if time.is_empty() {
+            NaiveTime::MIN
+        } else {
+            parse_clock(time)?
+        };
+        self.local(date.and_time(time))
+    }
+}
+
+fn parse_clock(t: &str) -> Option<NaiveTime> {
+    let u = t.trim().to_ascii_uppercase();
+    let (clock, pm) = if let Some(c) = u.strip_suffix("PM") {
+        (c.trim(), Some(true))
+    } else if let Some(c) = u.strip_suffix("AM") {
+        (c.trim(), Some(false))
+    } else {
+        (u.as_str(), None)
+    };
+    let mut it = clock.split(':');
+    let mut h: u32 = it.next()?.trim().parse().ok()?;
+    let m: u32 = it.next().unwrap_or("0").trim().parse().ok()?;
+    let s: f64 = it.next().unwrap_or("0").trim().parse().ok()?;
+    match pm {
+        Some(true) if h < 12 => h += 12,
+        Some(false) if h == 12 => h = 0,
+        _ => {}
+    }
+    NaiveTime::from_hms_opt(h, m, s as u32)
+}
+
+/// Lower-cased, trimmed email; `None` when it has no `@`.
+pub fn norm_email(s: &str) -> Option<String> {
+    let t = s.trim().trim_matches(['<', '>']).to_lowercase();
+    if t.contains('@') && t.len() > 2 {
+        Some(t)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(order: DateOrder) -> TsParser {
+        TsParser::new(chrono_tz::America::New_York, order)
+    }
+
+    #[test]
+    fn headers_fold_case_space_and_punctuation() {
+        assert_eq!(
+            norm_header(" Autonomous system  number"),
+            "autonomous_system_number"
+        );
+        assert_eq!(norm_header("Application ID "), "application_id");
+        assert_eq!(norm_header("\u{feff}Date (UTC)"), "date_utc");
+        assert_eq!(norm_header("claimed_country"), "claimed_country");
+        assert_eq!(norm_header("Função"), "função");
+    }
+
+    #[test]
+    fn booleans_and_unknown() {
+        assert_eq!(parse_bool("Yes"), Ok(Some(true)));
+        assert_eq!(parse_bool("n"), Ok(Some(false)));
+        assert_eq!(parse_bool("0"), Ok(Some(false)));
+        assert_eq!(parse_bool(" "), Ok(None));
+        assert!(parse_bool("maybe").is_err());
+    }
+
+    #[test]
+    fn ips_with_ports_and_mapped() {
+        assert_eq!(parse_ip("203.0.113.5:51000"), "203.0.113.5".parse().ok());
+        assert_eq!(parse_ip("[2001:db8::1]:443"), "2001:db8::1".parse().ok());
+        assert_eq!(parse_ip("::ffff:198.51.100.7"), "198.51.100.7".parse().ok());
+        assert_eq!(parse_ip("not an ip"), None);
+    }
+
+    #[test]
+    fn timestamp_forms() {
+        let mut t = p(DateOrder::MonthFirst);
+        let z = 1_764_836_381; // 2025-12-04T08:19:41Z
+        assert_eq!(t.parse("2025-12-04T08:19:41Z").unwrap(), Some(z));
+        assert_eq!(t.parse("2025-12-04T09:19:41+01:00").unwrap(), Some(z));
+        assert_eq!(t.parse("2025-12-04 08:19:41Z").unwrap(), Some(z));
+        assert_eq!(t.parse("1764836381").unwrap(), Some(z));
+        assert_eq!(t.parse("1764836381000").unwrap(), Some(z));
+        assert!(!t.used_default_tz);
+        // Zone-less values are read in --tz (New York is UTC-5 in December).
+        assert_eq!(t.parse("2025-12-04T03:19:41").unwrap(), Some(z));
+        assert!(t.used_default_tz);
+        assert_eq!(t.parse("12/4/2025 3:19:41 AM").unwrap(), Some(z));
+        assert_eq!(t.parse("12/4/25, 3:19:41 AM").unwrap(), Some(z));
+        let mut d = p(DateOrder::DayFirst);
+        assert_eq!(d.parse("04/12/2025 03:19:41").unwrap(), Some(z));
+        assert_eq!(d.parse("04.12.2025 03:19:41").unwrap(), Some(z));
+        assert_eq!(t.parse("").unwrap(), None);
+        assert!(t.parse("yesterday").is_err());
+        assert!(t.parse("13/13/2025").is_err());
+    }
+
+    #[test]
+    fn pm_and_midnight() {
+        let mut t = TsParser::new(chrono_tz::UTC, DateOrder::MonthFirst);
+        assert_eq!(
+            t.parse("1/1/2026 12:00:00 AM").unwrap(),
+            t.parse("2026-01-01T00:00:00Z").unwrap()
+        );
+        assert_eq!(
+            t.parse("1/1/2026 1:30 PM").unwrap(),
+            t.parse("2026-01-01T13:30:00Z").unwrap()
+        );
+    }
+
+    #[test]
+    fn order_is_settled_by_evidence() {
+        assert_eq!(
+            order_evidence(["25/12/2025 10:00"].into_iter()),
+            OrderEvidence::DayFirst
+        );
+        assert_eq!(
+            order_evidence(["12/25/2025 10:00"].into_iter()),
+            OrderEvidence::MonthFirst
+        );
+        assert_eq!(
+            order_evidence(["1/2/2025 10:00 AM"].into_iter()),
+            OrderEvidence::AmPm
+        );
+        assert_eq!(
+            order_evidence(["2025-01-02"].into_iter()),
+            OrderEvidence::Unknown
+        );
+    }
+}

@@ -1,0 +1,391 @@
+//! The joined record of one candidate: the application row, its interview sessions and a
+//! bounded summary of its sign-ins. Logins are folded in as they stream past (see
+//! [`LoginTrail::add`]) so memory grows with candidates, not with logins.
+
+use super::{RowRef, SourceRef};
+use chrono_tz::Tz;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// Declares a kind's canonical field names and an index constant for each.
+macro_rules! fields {
+    ($list:ident; $($idx:ident = $name:literal),* $(,)?) => {
+        pub const $list: &[&str] = &[$($name),*];
+        fields!(@idx 0usize; $($idx),*);
+    };
+    (@idx $n:expr; $head:ident $(, $tail:ident)*) => {
+        pub const $head: usize = $n;
+        fields!(@idx $n + 1usize; $($tail),*);
+    };
+    (@idx $n:expr;) => {};
+}
+
+/// Canonical application columns (SPEC §3.1).
+pub mod app {
+    fields!(FIELDS;
+        CANDIDATE_ID = "candidate_id", FULL_NAME = "full_name", EMAIL = "email", PHONE = "phone",
+        APPLIED_AT = "applied_at", CLAIMED_CITY = "claimed_city", CLAIMED_REGION = "claimed_region",
+        CLAIMED_COUNTRY = "claimed_country", CLAIMED_TIMEZONE = "claimed_timezone",
+        CITIZENSHIP = "citizenship", HOME_ADDRESS = "home_address",
+        SHIPPING_ADDRESS = "shipping_address", ID_DOC_NAME = "id_doc_name",
+        ID_DOC_COUNTRY = "id_doc_country", ID_DOC_ADDRESS = "id_doc_address",
+        PAYMENT_METHOD = "payment_method", PAYMENT_ACCOUNT = "payment_account",
+        PAYMENT_COUNTRY = "payment_country", GITHUB_URL = "github_url",
+        LINKEDIN_URL = "linkedin_url", RESUME_TEXT = "resume_text", PHOTO_HASH = "photo_hash",
+        SOURCE = "source", AGENCY = "agency", REFERRED_BY = "referred_by", POSITION = "position",
+        IP = "ip", USER_AGENT = "user_agent",
+    );
+    pub const REQUIRED: &[usize] = &[CANDIDATE_ID, FULL_NAME, EMAIL];
+}
+
+/// Canonical interview-log columns (SPEC §3.2).
+pub mod interview {
+    fields!(FIELDS;
+        CANDIDATE_ID = "candidate_id", STARTED_AT = "started_at", INTERVIEW_ID = "interview_id",
+        STAGE = "stage", ENDED_AT = "ended_at", PLATFORM = "platform", IP = "ip",
+        DISPLAY_NAME = "display_name", DISPLAY_NAME_CHANGES = "display_name_changes",
+        CAMERA = "camera", VOICE_CHANGE = "voice_change", LOCAL_KNOWLEDGE = "local_knowledge",
+        LIVE_ID = "live_id", LIVE_ID_NAME = "live_id_name", LANGUAGE_CHECK = "language_check",
+        ENDED_EARLY = "ended_early", SCREEN_SHARE_OTHER_IDENTITY = "screen_share_other_identity",
+        NOTES = "notes", EMAIL = "email", ACCOUNT = "account",
+    );
+    pub const REQUIRED: &[usize] = &[STARTED_AT];
+}
+
+/// Canonical login-metadata columns (SPEC §3.3).
+pub mod login {
+    fields!(FIELDS;
+        TIMESTAMP = "timestamp", IP = "ip", CANDIDATE_ID = "candidate_id", ACCOUNT = "account",
+        USER_AGENT = "user_agent", OUTCOME = "outcome", DEVICE_ID = "device_id",
+        DEVICE_MANAGED = "device_managed", BROWSER_TIMEZONE = "browser_timezone",
+        BROWSER_LANGUAGE = "browser_language", REMOTE_TOOL = "remote_tool",
+        LATENCY_MS = "latency_ms", SESSION_ID = "session_id", EMAIL = "email",
+        COUNTRY = "country",
+    );
+    pub const REQUIRED: &[usize] = &[TIMESTAMP, IP];
+}
+
+/// Identities file (SPEC §3.4).
+pub mod identity {
+    fields!(FIELDS; CANDIDATE_ID = "candidate_id", EMAIL = "email", ACCOUNT = "account");
+    pub const REQUIRED: &[usize] = &[ACCOUNT];
+}
+
+/// Watchlist file (SPEC §3.5).
+pub mod watch {
+    fields!(FIELDS; TYPE = "type", VALUE = "value", NOTE = "note");
+    pub const REQUIRED: &[usize] = &[TYPE, VALUE];
+}
+
+/// Column number (1-based; 0 = the file has no such column) of each canonical field, shared by
+/// every row of one file.
+pub type ColumnNumbers = Arc<[u32]>;
+
+/// A row's canonical values by field index; `None` = empty cell = unknown.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub row: RowRef,
+    pub cols: ColumnNumbers,
+    pub values: Box<[Option<Box<str>>]>,
+}
+
+impl Fields {
+    pub fn get(&self, field: usize) -> Option<&str> {
+        self.values.get(field).and_then(|v| v.as_deref())
+    }
+    /// The cell a field came from; the whole row when the file had no such column.
+    pub fn cell(&self, field: usize) -> SourceRef {
+        self.row.cell(self.cols.get(field).copied().unwrap_or(0))
+    }
+}
+
+/// One application row with the values ingest parsed into types.
+#[derive(Clone, Debug)]
+pub struct Application {
+    pub fields: Fields,
+    pub applied_at: Option<i64>,
+    pub claimed_tz: Option<Tz>,
+    pub ip: Option<IpAddr>,
+}
+
+impl Application {
+    pub fn get(&self, field: usize) -> Option<&str> {
+        self.fields.get(field)
+    }
+}
+
+/// One interview session.
+#[derive(Clone, Debug)]
+pub struct Interview {
+    pub fields: Fields,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub ip: Option<IpAddr>,
+    pub ip_info: Option<Arc<IpInfo>>,
+    /// True when the row was joined by a weaker key (display name), e.g. a Zoom guest.
+    pub weak_join: bool,
+}
+
+impl Interview {
+    pub fn get(&self, field: usize) -> Option<&str> {
+        self.fields.get(field)
+    }
+}
+
+/// What the databases and lists say about one address.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IpInfo {
+    pub country: Option<Box<str>>,
+    pub region: Option<Box<str>>,
+    pub city: Option<Box<str>>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub accuracy_km: Option<u32>,
+    pub tz: Option<Box<str>>,
+    pub asn: Option<u32>,
+    pub asn_org: Option<Box<str>>,
+    pub anonymous: bool,
+    pub vpn: bool,
+    pub hosting: bool,
+    pub proxy: bool,
+    pub tor: bool,
+    /// ASN found in the shipped anonymizer/hosting list (`rules/lists/asn_anonymizers.csv`).
+    pub listed_anonymizer: Option<Box<str>>,
+    /// Inside North Korea's allocation (`rules/lists/kp_ranges.csv`).
+    pub kp: bool,
+    /// A published indicator IP (`rules/lists/ioc_ips.csv`), with its label.
+    pub ioc: Option<Box<str>>,
+    /// Private, loopback, documentation or otherwise non-public address.
+    pub non_public: bool,
+}
+
+impl IpInfo {
+    /// Traffic that probably leaves a VPN, proxy, Tor or a datacenter, not a home line.
+    pub fn anonymized(&self) -> bool {
+        self.anonymous
+            || self.vpn
+            || self.hosting
+            || self.proxy
+            || self.tor
+            || self.listed_anonymizer.is_some()
+            || self.ioc.is_some()
+    }
+}
+
+/// Remote-access tools, as a bit set (SPEC §3.3 `remote_tool`).
+pub const REMOTE_TOOLS: &[&str] = &[
+    "anydesk",
+    "teamviewer",
+    "rdp",
+    "chrome_rd",
+    "ipkvm",
+    "vnc",
+    "rmm",
+    "other",
+];
+
+pub fn remote_tool_bit(name: &str) -> Option<u8> {
+    let n = name.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+    if n.is_empty() || n == "none" || n == "no" || n == "false" {
+        return None;
+    }
+    let idx = match n.as_str() {
+        "anydesk" => 0,
+        "teamviewer" => 1,
+        "rdp" | "mstsc" | "remote_desktop" => 2,
+        "chrome_rd" | "chrome_remote_desktop" | "crd" => 3,
+        "ipkvm" | "ip_kvm" | "pikvm" | "tinypilot" => 4,
+        "vnc" | "realvnc" | "tightvnc" => 5,
+        "rmm" => 6,
+        _ => 7,
+    };
+    Some(1 << idx)
+}
+
+/// Sign-ins from one address.
+#[derive(Clone, Debug)]
+pub struct IpGroup {
+    pub ip: IpAddr,
+    pub info: Arc<IpInfo>,
+    pub count: u32,
+    pub failures: u32,
+    pub first_ts: i64,
+    pub last_ts: i64,
+    /// The first row seen with this address, and the column of its `ip` cell.
+    pub first: SourceRef,
+    pub remote_tools: u8,
+    pub unmanaged: u32,
+}
+
+/// One sign-in, kept compactly for time-ordered facts (travel speed, early-vs-late).
+#[derive(Clone, Copy, Debug)]
+pub struct LoginEvent {
+    pub ts: i64,
+    pub group: u16,
+}
+
+/// Bounded per-candidate summary of sign-ins.
+#[derive(Clone, Debug, Default)]
+pub struct LoginTrail {
+    pub total: u32,
+    pub failures: u32,
+    pub groups: Vec<IpGroup>,
+    pub events: Vec<LoginEvent>,
+    /// Logins whose address did not fit in `groups` (beyond [`LoginTrail::MAX_GROUPS`]).
+    pub dropped_groups: u32,
+    /// Logins counted in the aggregates but not kept as events.
+    pub dropped_events: u32,
+    /// Logins per hour of day in the candidate's claimed zone (empty without a claimed zone).
+    pub local_hours: [u32; 24],
+    /// Logins per hour of day in UTC.
+    pub utc_hours: [u32; 24],
+    pub remote_tools: u8,
+    pub managed: u32,
+    pub unmanaged: u32,
+    pub latency_sum: f64,
+    pub latency_n: u32,
+    pub latency_max: f64,
+    /// Distinct browser time zones with counts (bounded).
+    pub browser_tzs: Vec<(Box<str>, u32)>,
+    /// Distinct device ids (bounded).
+    pub devices: Vec<Box<str>>,
+    /// First row of each kind of evidence, for citing.
+    pub first_remote_tool: Option<SourceRef>,
+    pub first_unmanaged: Option<SourceRef>,
+    pub first_latency: Option<SourceRef>,
+    pub first_browser_tz: Option<SourceRef>,
+}
+
+/// One sign-in as read from a row, borrowed for the fold.
+pub struct LoginRow<'a> {
+    pub row: RowRef,
+    pub ip_col: u32,
+    pub ts: i64,
+    pub ip: IpAddr,
+    pub success: Option<bool>,
+    pub device_id: Option<&'a str>,
+    pub device_managed: Option<bool>,
+    pub device_managed_col: u32,
+    pub browser_timezone: Option<&'a str>,
+    pub browser_timezone_col: u32,
+    pub remote_tool: Option<&'a str>,
+    pub remote_tool_col: u32,
+    pub latency_ms: Option<f64>,
+    pub latency_col: u32,
+}
+
+impl LoginTrail {
+    pub const MAX_GROUPS: usize = 256;
+    pub const MAX_EVENTS: usize = 512;
+    const MAX_TZS: usize = 8;
+    const MAX_DEVICES: usize = 16;
+
+    /// Folds one sign-in into the summary. `tz` is the candidate's claimed zone.
+    pub fn add(&mut self, l: &LoginRow<'_>, info: &Arc<IpInfo>, tz: Option<Tz>) {
+        use chrono::{TimeZone, Timelike};
+        self.total += 1;
+        if l.success == Some(false) {
+            self.failures += 1;
+        }
+        let hour_utc = (l.ts.rem_euclid(86_400) / 3600) as usize;
+        self.utc_hours[hour_utc] += 1;
+        if let Some(tz) = tz {
+            if let Some(t) = tz.timestamp_opt(l.ts, 0).single() {
+                self.local_hours[t.hour() as usize] += 1;
+            }
+        }
+        let tool = l.remote_tool.and_then(remote_tool_bit).unwrap_or(0);
+        if tool != 0 {
+            self.remote_tools |= tool;
+            self.first_remote_tool
+                .get_or_insert(l.row.cell(l.remote_tool_col));
+        }
+        match l.device_managed {
+            Some(true) => self.managed += 1,
+            Some(false) => {
+                self.unmanaged += 1;
+                self.first_unmanaged
+                    .get_or_insert(l.row.cell(l.device_managed_col));
+            }
+            None => {}
+        }
+        if let Some(ms) = l.latency_ms {
+            self.latency_sum += ms;
+            self.latency_n += 1;
+            if ms > self.latency_max {
+                self.latency_max = ms;
+            }
+            self.first_latency.get_or_insert(l.row.cell(l.latency_col));
+        }
+        if let Some(btz) = l.browser_timezone {
+            self.first_browser_tz
+                .get_or_insert(l.row.cell(l.browser_timezone_col));
+            if let Some(e) = self.browser_tzs.iter_mut().find(|(z, _)| &**z == btz) {
+                e.1 += 1;
+            } else if self.browser_tzs.len() < Self::MAX_TZS {
+                self.browser_tzs.push((btz.into(), 1));
+            }
+        }
+        if let Some(d) = l.device_id {
+            if self.devices.len() < Self::MAX_DEVICES && !self.devices.iter().any(|x| &**x == d) {
+                self.devices.push(d.into());
+            }
+        }
+        let gi = match self.groups.iter().position(|g| g.ip == l.ip) {
+            Some(i) => Some(i),
+            None if self.groups.len() < Self::MAX_GROUPS => {
+                self.groups.push(IpGroup {
+                    ip: l.ip,
+                    info: Arc::clone(info),
+                    count: 0,
+                    failures: 0,
+                    first_ts: l.ts,
+                    last_ts: l.ts,
+                    first: l.row.cell(l.ip_col),
+                    remote_tools: 0,
+                    unmanaged: 0,
+                });
+                Some(self.groups.len() - 1)
+            }
+            None => None,
+        };
+        let Some(gi) = gi else {
+            self.dropped_groups += 1;
+            self.dropped_events += 1;
+            return;
+        };
+        let g = &mut self.groups[gi];
+        g.count += 1;
+        if l.success == Some(false) {
+            g.failures += 1;
+        }
+        if l.ts < g.first_ts {
+            g.first_ts = l.ts;
+            g.first = l.row.cell(l.ip_col);
+        }
+        g.last_ts = g.last_ts.max(l.ts);
+        g.remote_tools |= tool;
+        if l.device_managed == Some(false) {
+            g.unmanaged += 1;
+        }
+        if self.events.len() < Self::MAX_EVENTS {
+            self.events.push(LoginEvent {
+                ts: l.ts,
+                group: gi as u16,
+            });
+        } else {
+            self.dropped_events += 1;
+        }
+    }
+}
+
+/// The joined record of one candidate.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub id: Box<str>,
+    pub app: Application,
+    pub interviews: Vec<Interview>,
+    pub logins: LoginTrail,
+    /// Lookups for the application's own submission IP.
+    pub app_ip_info: Option<Arc<IpInfo>>,
+}

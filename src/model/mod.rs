@@ -1,0 +1,12 @@
+//! Plain data shared by every stage: where a value came from ([`SourceRef`]), what kind of
+//! export a file is ([`Kind`]), the joined per-candidate record ([`Candidate`]) and what the
+//! rules produce ([`Finding`], [`Verdict`]). No I/O and no parsing lives here; ingest builds
+//! these values, the later stages only read them.
+
+mod candidate;
+mod finding;
+mod source;
+
+pub use candidate::*;
+pub use finding::*;
+pub use source::*;

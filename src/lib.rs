@@ -6,3 +6,7 @@
 pub mod enrich;
 pub mod ingest;
 pub mod model;
+pub mod facts;
+pub mod norm;
+pub mod engine;
+pub mod rules;

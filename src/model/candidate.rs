@@ -388,4 +388,19 @@ pub struct Candidate {
     pub logins: LoginTrail,
     /// Lookups for the application's own submission IP.
     pub app_ip_info: Option<Arc<IpInfo>>,
+    pub claim: Claim,
+}
+
+/// Where the candidate says they are, resolved once at load.
+#[derive(Clone, Debug, Default)]
+pub struct Claim {
+    /// ISO alpha-2.
+    pub country: Option<Box<str>>,
+    /// "Houston, TX, US" as resolved in the gazetteer.
+    pub place: Option<Box<str>>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub tz: Option<Tz>,
+    /// `claimed_timezone`, `city` or `country`.
+    pub tz_source: Option<&'static str>,
 }

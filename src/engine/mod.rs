@@ -1,0 +1,377 @@
+//! The only place that knows the stage order: discover and recognise inputs, load
+//! applications, identities and watchlists, join interviews, stream sign-ins into per-candidate
+//! summaries, derive facts, evaluate rules and score. Each stage gets only what it needs.
+
+pub mod ruletest;
+
+use crate::enrich::lists::NetLists;
+use crate::enrich::mmdb::DbInfo;
+use crate::enrich::{lookup_uncached, Enricher, GeoLookup, Layers};
+use crate::facts::watch::Watchlist;
+use crate::facts::{self, FactEnv, Facts};
+use crate::enrich::gazetteer::Gazetteer;
+use crate::ingest::countries::Countries;
+use crate::ingest::format::{canonical_formats, FormatDef, Kind};
+use crate::ingest::values::{norm_email, parse_bool, parse_ip};
+use crate::ingest::{self, records, Fate, FileReport, Input, Opened};
+use crate::model::{app, identity, interview, login, watch, Candidate, FileTable, Finding, LoginRow, LoginTrail, RuleOutcome, Verdict};
+use crate::rules::{eval, score, Pack};
+use chrono_tz::Tz;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Everything a scan needs.
+pub struct Options<'a> {
+    pub inputs: Vec<PathBuf>,
+    pub watchlists: Vec<PathBuf>,
+    pub geo: &'a dyn GeoLookup,
+    pub databases: Vec<DbInfo>,
+    pub pack: &'a Pack,
+    pub tz: Tz,
+    pub formats: Vec<FormatDef>,
+    /// Screen only this candidate (explain).
+    pub only: Option<String>,
+}
+
+/// A file that was named or found but is not an export this tool knows.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Skipped {
+    pub file: String,
+    pub reason: String,
+}
+
+/// One screened candidate.
+pub struct Screened {
+    pub candidate: Candidate,
+    pub facts: Facts,
+    pub findings: Vec<Finding>,
+    pub outcomes: Vec<RuleOutcome>,
+    pub score: u32,
+    pub verdict: Verdict,
+}
+
+/// The result of a scan.
+pub struct Scan {
+    pub files: FileTable,
+    pub reports: Vec<FileReport>,
+    pub skipped: Vec<Skipped>,
+    pub screened: Vec<Screened>,
+    pub databases: Vec<DbInfo>,
+    pub layers: Layers,
+    pub warnings: Vec<String>,
+}
+
+/// Shared reference data, built once per process.
+pub struct Reference {
+    pub countries: Countries,
+    pub gazetteer: Gazetteer,
+}
+
+impl Reference {
+    pub fn builtin() -> Reference {
+        Reference {
+            countries: Countries::builtin(),
+            gazetteer: Gazetteer::builtin(),
+        }
+    }
+}
+
+/// The formats tried on every file: real exports first, canonical last.
+pub fn default_formats() -> Vec<FormatDef> {
+    canonical_formats()
+}
+
+fn display(p: &std::path::Path) -> String {
+    p.display().to_string()
+}
+
+struct Index {
+    by_id: HashMap<String, usize>,
+    by_email: HashMap<String, usize>,
+    by_account: HashMap<String, usize>,
+}
+
+impl Index {
+    /// Joins by candidate_id, else account (identities file), else email.
+    fn join(&self, id: Option<&str>, account: Option<&str>, email: Option<&str>) -> Result<usize, String> {
+        if let Some(id) = id {
+            return self.by_id.get(id.trim()).copied().ok_or_else(|| format!("candidate_id {id}"));
+        }
+        if let Some(a) = account {
+            if let Some(&i) = self.by_account.get(&a.trim().to_lowercase()) {
+                return Ok(i);
+            }
+            if let Some(&i) = norm_email(a).and_then(|e| self.by_email.get(&e)) {
+                return Ok(i);
+            }
+        }
+        if let Some(e) = email {
+            if let Some(&i) = norm_email(e).and_then(|e| self.by_email.get(&e)) {
+                return Ok(i);
+            }
+        }
+        Err(match (account, email) {
+            (Some(a), _) => format!("account {a}"),
+            (None, Some(e)) => format!("email {e}"),
+            (None, None) => "no candidate_id, account or email".into(),
+        })
+    }
+}
+
+/// Runs a scan.
+pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
+    let pack = opts.pack;
+    let mut files = FileTable::default();
+    let mut warnings = Vec::new();
+    let mut skipped = Vec::new();
+    let mut inputs: Vec<Input> = Vec::new();
+    let paths = ingest::discover(&opts.inputs)?;
+    let mut all: Vec<(PathBuf, bool)> = paths.into_iter().map(|p| (p, false)).collect();
+    all.extend(opts.watchlists.iter().map(|p| (p.clone(), true)));
+    for (path, is_watch) in all {
+        let name = display(&path);
+        let id = files.add(name.clone());
+        match ingest::open(id, &path, &name, &opts.formats, opts.tz)? {
+            Opened::Input(input) => {
+                if is_watch && input.kind() != Kind::Watchlist {
+                    anyhow::bail!("{name}: given with --watchlist but its header is a {} file", input.kind());
+                }
+                inputs.push(*input);
+            }
+            Opened::Unrecognised { headers, syntax, .. } => {
+                let shown: Vec<String> = headers.iter().take(12).cloned().collect();
+                let reason = format!(
+                    "not a known export ({syntax}; header: {}); see `hirescreen inspect {name}`",
+                    shown.join(", ")
+                );
+                if is_watch {
+                    anyhow::bail!("{name}: {reason}");
+                }
+                warnings.push(format!("skipped {name}: {reason}"));
+                skipped.push(Skipped { file: name, reason });
+            }
+        }
+    }
+    inputs.sort_by_key(|i| (i.kind(), i.id));
+    let layers = opts.geo.layers();
+    let mut enricher = Enricher::new(opts.geo, &pack.lists);
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut index = Index {
+        by_id: HashMap::new(),
+        by_email: HashMap::new(),
+        by_account: HashMap::new(),
+    };
+    let mut watchlist = Watchlist::default();
+    // Applications first: everything else joins to them.
+    for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Applications) {
+        let cols = input.numbers.clone();
+        let mut first_line: HashMap<String, u32> = HashMap::new();
+        input.for_each(|row, ts, report| {
+            let a = match records::application(row, &cols, ts, &reference.countries, report) {
+                Ok(a) => a,
+                Err(e) => return Fate::Rejected(e),
+            };
+            let id = a.get(app::CANDIDATE_ID).unwrap_or("").to_string();
+            if let Some(&i) = index.by_id.get(&id) {
+                let line = first_line.get(&id).copied().unwrap_or(candidates[i].app.fields.row.line);
+                return Fate::Rejected(format!("duplicate candidate_id {id} (first at line {line})"));
+            }
+            if opts.only.as_deref().is_some_and(|o| o != id) {
+                return Fate::Used;
+            }
+            first_line.insert(id.clone(), row.at.line);
+            let idx = candidates.len();
+            index.by_id.insert(id.clone(), idx);
+            if let Some(e) = a.get(app::EMAIL).and_then(norm_email) {
+                index.by_email.entry(e).or_insert(idx);
+            }
+            let claim = facts::resolve_claim(&a, &reference.gazetteer);
+            let app_ip_info = a.ip.map(|ip| enricher.lookup(ip));
+            candidates.push(Candidate {
+                id: id.into(),
+                app: a,
+                interviews: Vec::new(),
+                logins: LoginTrail::default(),
+                app_ip_info,
+                claim,
+            });
+            Fate::Used
+        });
+    }
+    let only_skip = |i: &Index, key: &Result<usize, String>| opts.only.is_some() && key.is_err() && !i.by_id.is_empty();
+    for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Identities) {
+        input.for_each(|row, _, _| {
+            let Some(account) = row.get(identity::ACCOUNT) else {
+                return Fate::Rejected("missing required value account".into());
+            };
+            let target = index.join(row.get(identity::CANDIDATE_ID), None, row.get(identity::EMAIL));
+            match target {
+                Ok(i) => {
+                    index.by_account.insert(account.to_lowercase(), i);
+                    Fate::Used
+                }
+                Err(_) if opts.only.is_some() => Fate::Used,
+                Err(k) => Fate::Unmatched(k),
+            }
+        });
+    }
+    for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Watchlist) {
+        let cols = input.numbers.clone();
+        input.for_each(|row, _, _| {
+            let (Some(t), Some(v)) = (row.get(watch::TYPE), row.get(watch::VALUE)) else {
+                return Fate::Rejected("missing type or value".into());
+            };
+            let src = row.at.cell(cols[watch::VALUE]);
+            match watchlist.add(t, v, row.get(watch::NOTE).unwrap_or(""), src) {
+                Ok(()) => Fate::Used,
+                Err(e) => Fate::Rejected(e),
+            }
+        });
+    }
+    for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Interviews) {
+        let cols = input.numbers.clone();
+        input.for_each(|row, ts, report| {
+            let key = index.join(
+                row.get(interview::CANDIDATE_ID),
+                row.get(interview::ACCOUNT),
+                row.get(interview::EMAIL),
+            );
+            let idx = match key {
+                Ok(i) => i,
+                Err(_) if only_skip(&index, &key) => return Fate::Used,
+                Err(k) => return Fate::Unmatched(k),
+            };
+            match records::interview(row, &cols, ts, report) {
+                Ok(mut iv) => {
+                    iv.ip_info = iv.ip.map(|ip| enricher.lookup(ip));
+                    candidates[idx].interviews.push(iv);
+                    Fate::Used
+                }
+                Err(e) => Fate::Rejected(e),
+            }
+        });
+    }
+    // Sign-ins stream: each row is folded into its candidate's summary and dropped.
+    for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Logins) {
+        let cols = input.numbers.clone();
+        input.for_each(|row, ts, report| {
+            let key = index.join(
+                row.get(login::CANDIDATE_ID),
+                row.get(login::ACCOUNT),
+                row.get(login::EMAIL),
+            );
+            let idx = match key {
+                Ok(i) => i,
+                Err(_) if only_skip(&index, &key) => return Fate::Used,
+                Err(k) => return Fate::Unmatched(k),
+            };
+            let when = match row.get(login::TIMESTAMP).map(|s| ts.parse(s)) {
+                Some(Ok(Some(t))) => t,
+                Some(Err(e)) => return Fate::Rejected(format!("timestamp: {e}")),
+                _ => return Fate::Rejected("missing required value timestamp".into()),
+            };
+            let Some(ip) = row.get(login::IP).and_then(parse_ip) else {
+                return Fate::Rejected(match row.get(login::IP) {
+                    Some(s) => format!("ip: {s:?} is not an IP address"),
+                    None => "missing required value ip".into(),
+                });
+            };
+            let boolean = |f: usize, report: &mut FileReport| match row.get(f).map(parse_bool) {
+                Some(Ok(b)) => b,
+                Some(Err(e)) => {
+                    report.warn_value(row.at.line, cols[f], &e);
+                    None
+                }
+                None => None,
+            };
+            let success = row.get(login::OUTCOME).map(|o| {
+                let o = o.to_ascii_lowercase();
+                !(o.contains("fail") || o.contains("denied") || o.contains("error") || o == "false")
+            });
+            let latency = match row.get(login::LATENCY_MS).map(|s| s.parse::<f64>()) {
+                Some(Ok(x)) if x.is_finite() && x >= 0.0 => Some(x),
+                Some(_) => {
+                    report.warn_value(row.at.line, cols[login::LATENCY_MS], "latency_ms is not a number");
+                    None
+                }
+                None => None,
+            };
+            let l = LoginRow {
+                row: row.at,
+                ip_col: cols[login::IP],
+                ts: when,
+                ip,
+                success,
+                device_id: row.get(login::DEVICE_ID),
+                device_managed: boolean(login::DEVICE_MANAGED, report),
+                device_managed_col: cols[login::DEVICE_MANAGED],
+                browser_timezone: row.get(login::BROWSER_TIMEZONE),
+                browser_timezone_col: cols[login::BROWSER_TIMEZONE],
+                remote_tool: row.get(login::REMOTE_TOOL),
+                remote_tool_col: cols[login::REMOTE_TOOL],
+                latency_ms: latency,
+                latency_col: cols[login::LATENCY_MS],
+            };
+            let info = enricher.lookup(ip);
+            let c = &mut candidates[idx];
+            let tz = c.claim.tz;
+            c.logins.add(&l, &info, tz);
+            Fate::Used
+        });
+    }
+    let reports: Vec<FileReport> = inputs.into_iter().map(|i| i.report).collect();
+    for r in &reports {
+        for w in &r.warnings {
+            if w.starts_with("timestamps carry no zone") || w.starts_with("day/month") {
+                warnings.push(format!("{}: {w}", r.file));
+            }
+        }
+    }
+    let screened = screen(candidates, pack, reference, &watchlist, layers);
+    Ok(Scan {
+        files,
+        reports,
+        skipped,
+        screened,
+        databases: opts.databases.clone(),
+        layers,
+        warnings,
+    })
+}
+
+/// Facts, rules and scores for every candidate, in parallel; order is kept.
+pub fn screen(
+    candidates: Vec<Candidate>,
+    pack: &Pack,
+    reference: &Reference,
+    watchlist: &Watchlist,
+    layers: Layers,
+) -> Vec<Screened> {
+    let env = FactEnv {
+        gazetteer: &reference.gazetteer,
+        watch: watchlist,
+    };
+    let root = eval::root_context(&pack.env);
+    candidates
+        .into_par_iter()
+        .map(|c| {
+            let facts = facts::derive(&c, &env);
+            let (findings, outcomes) = eval::evaluate(pack, &root, &c, &facts, layers);
+            let (score, verdict) = score::score(pack, &findings);
+            Screened {
+                candidate: c,
+                facts,
+                findings,
+                outcomes,
+                score,
+                verdict,
+            }
+        })
+        .collect()
+}
+
+/// Enriches one address without a cache (used by `explain` to show lookups).
+pub fn lookup(geo: &dyn GeoLookup, lists: &NetLists, ip: std::net::IpAddr) -> crate::model::IpInfo {
+    lookup_uncached(geo, lists, ip)
+}

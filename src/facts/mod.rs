@@ -1,0 +1,869 @@
+//! Derived facts: what the engine works out about one candidate before any rule runs, so
+//! rules stay short comparisons and each fact is computed once. Every fact has a name, a type
+//! and a line of documentation in [`SCHEMA`] (rules are validated against it), and carries the
+//! cells it was computed from, which become a finding's `sources`. A fact that cannot be
+//! computed (no claimed country, no logins) is null, never zero or false.
+
+pub mod names;
+pub mod watch;
+
+use crate::enrich::gazetteer::{distance_km, offset_hours, Gazetteer};
+use crate::model::{app, interview, Candidate, Claim, IpInfo, SourceRef, REMOTE_TOOLS};
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use watch::Watchlist;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FactType {
+    Bool,
+    Int,
+    Float,
+    Str,
+    List,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<String>),
+}
+
+macro_rules! facts {
+    ($($c:ident = $name:literal : $ty:ident, $doc:literal;)*) => {
+        /// Every fact: name, type, meaning.
+        pub const SCHEMA: &[(&str, FactType, &str)] = &[$(($name, FactType::$ty, $doc)),*];
+        facts!(@idx 0usize; $($c),*);
+    };
+    (@idx $n:expr; $head:ident $(, $tail:ident)*) => {
+        pub const $head: usize = $n;
+        facts!(@idx $n + 1usize; $($tail),*);
+    };
+    (@idx $n:expr;) => {};
+}
+
+facts! {
+    NAME_VS_ID_DOC = "name_vs_id_doc": Float, "similarity 0-1 of full_name and id_doc_name (case, accents, order, nicknames folded)";
+    INTERVIEW_NAMES_UNMATCHED = "interview_names_unmatched": List, "names shown in interviews (display names and renames) that match neither full_name nor id_doc_name";
+    RENAMED_IN_CALL = "renamed_in_call": Int, "interviews in which the display name changed";
+    LIVE_ID_NAME_MISMATCH = "live_id_name_mismatch": Int, "interviews whose live ID name does not match full_name";
+    LIVE_ID_REFUSED = "live_id_refused": Int, "interviews where a live ID was refused";
+    LIVE_ID_SCREENSHOT = "live_id_screenshot": Int, "interviews where only a screenshot of an ID was shown";
+    VOICE_CHANGE = "voice_change": Int, "interviews with a voice change observed";
+    LOCAL_KNOWLEDGE_FAIL = "local_knowledge_fail": Int, "interviews with a failed local-knowledge check";
+    LANGUAGE_CHECK_FAIL = "language_check_fail": Int, "interviews with a failed check of the claimed language";
+    ENDED_EARLY = "ended_early": Int, "interviews the candidate ended early";
+    SCREEN_SHARE_OTHER = "screen_share_other_identity": Int, "interviews whose screen share showed another identity";
+    CAMERA_OFF = "camera_off": Int, "interviews with the camera off";
+    CAMERA_OFF_STAGES = "camera_off_stages": Int, "distinct interview stages with the camera off";
+    INTERVIEWS = "interviews": Int, "interview sessions joined to the candidate";
+    CLAIMED_COUNTRY = "claimed_country": Str, "claimed country, ISO alpha-2";
+    CLAIMED_PLACE = "claimed_place": Str, "the claimed city as found in the gazetteer";
+    CLAIMED_TZ = "claimed_tz": Str, "the claimed IANA zone (claimed_timezone, else the claimed city's, else the country's)";
+    CLAIMED_TZ_CONFLICT = "claimed_tz_conflict": Bool, "claimed_timezone is 2+ hours off the claimed city's zone";
+    ID_DOC_COUNTRY_DIFFERS = "id_doc_country_differs": Bool, "the ID document's country differs from the claimed country";
+    PAYMENT_COUNTRY_DIFFERS = "payment_country_differs": Bool, "the payment country differs from the claimed country";
+    PAYMENT_CRYPTO = "payment_crypto": Bool, "payment_method is a cryptocurrency";
+    SHIP_DIFFERS_ID_ADDRESS = "ship_differs_id_address": Bool, "shipping_address differs from id_doc_address (normalised)";
+    SHIP_DIFFERS_HOME = "ship_differs_home": Bool, "shipping_address differs from home_address (normalised)";
+    APP_IP_COUNTRY = "app_ip_country": Str, "country of the application's submission IP";
+    APP_IP_OUTSIDE_CLAIM = "app_ip_outside_claim": Bool, "the application was submitted from a non-anonymized IP outside the claimed country";
+    LOGINS = "logins": Int, "sign-ins joined to the candidate";
+    LOGINS_GEO = "logins_geo": Int, "sign-ins whose country is known";
+    LOGIN_COUNTRIES = "login_countries": List, "countries of sign-ins";
+    LOGINS_OUTSIDE_CLAIM = "logins_outside_claim": Int, "sign-ins from a country other than the claimed one";
+    SHARE_OUTSIDE_CLAIM = "share_outside_claim": Float, "share of located sign-ins outside the claimed country";
+    COUNTRIES_OUTSIDE_CLAIM = "countries_outside_claim": List, "countries other than the claimed one that sign-ins came from";
+    DIRECT_OUTSIDE_CLAIM = "direct_outside_claim": Int, "sign-ins outside the claimed country from addresses that are not VPN, proxy or hosting";
+    DIRECT_COUNTRIES_OUTSIDE_CLAIM = "direct_countries_outside_claim": List, "countries of those direct sign-ins";
+    LOGIN_KM_MEDIAN = "login_km_median": Float, "median distance in km of located direct sign-ins from the claimed city";
+    INTERVIEW_COUNTRIES = "interview_countries": List, "countries of interview connections";
+    INTERVIEWS_OUTSIDE_CLAIM = "interviews_outside_claim": Int, "interview connections from outside the claimed country";
+    KP_HITS = "kp_hits": Int, "addresses (application, sign-ins, interviews) inside North Korea's allocation";
+    IOC_HITS = "ioc_hits": Int, "addresses that are published indicator IPs (rules/lists/ioc_ips.csv)";
+    IOC_LABELS = "ioc_labels": List, "labels of those indicators";
+    ANONYMIZED_LOGINS = "anonymized_logins": Int, "sign-ins via VPN, proxy, Tor or hosting";
+    ANONYMIZED_SHARE = "anonymized_share": Float, "share of sign-ins via VPN, proxy, Tor or hosting";
+    ANONYMIZED_OUTSIDE_CLAIM = "anonymized_outside_claim": Int, "anonymized sign-ins whose exit is outside the claimed country";
+    ANONYMIZERS = "anonymizers": List, "the networks or flags that marked sign-ins anonymized";
+    MAX_SPEED_KMH = "max_speed_kmh": Float, "fastest implied travel between consecutive direct sign-ins more than 500 km apart";
+    SPEED_PAIR = "speed_pair": Str, "the two sign-ins behind max_speed_kmh";
+    MAX_COUNTRIES_24H = "max_countries_24h": Int, "most distinct countries of direct sign-ins within any 24 hours";
+    EARLY_ELSEWHERE_THEN_CLAIM = "early_elsewhere_then_claim": Bool, "the first direct sign-ins came from another country, later ones from the claimed country";
+    EARLY_COUNTRIES = "early_countries": List, "countries of those first sign-ins";
+    HOURS_LOGINS = "hours_logins": Int, "sign-ins counted in the hour histograms";
+    WORK_HOURS_SHARE = "work_hours_share": Float, "share of sign-ins between 08:00 and 19:00 in the claimed zone";
+    NIGHT_SHARE = "night_share": Float, "share of sign-ins between 22:00 and 06:00 in the claimed zone";
+    CLAIMED_OFFSET = "claimed_offset": Float, "UTC offset in hours of the claimed zone";
+    BEST_OFFSET = "best_offset": Int, "the UTC offset whose 09:00-18:00 holds the most sign-ins";
+    BEST_OFFSET_SHARE = "best_offset_share": Float, "share of sign-ins inside 09:00-18:00 at best_offset";
+    EAST_ASIA_SHARE = "east_asia_share": Float, "best share of sign-ins inside 09:00-18:00 at UTC+7..+10";
+    REMOTE_TOOLS_USED = "remote_tools": List, "remote-access tools seen on sign-ins";
+    UNMANAGED_LOGINS = "unmanaged_logins": Int, "sign-ins from unmanaged devices";
+    UNMANAGED_SHARE = "unmanaged_share": Float, "share of sign-ins with a known device state that were unmanaged";
+    LATENCY_MS_MEAN = "latency_ms_mean": Float, "mean input latency in ms";
+    LATENCY_SAMPLES = "latency_samples": Int, "sign-ins with a latency value";
+    BROWSER_TZ_OFF = "browser_tz_off": Int, "sign-ins whose browser zone is 3+ hours off the claimed zone";
+    BROWSER_TZS_OFF = "browser_tzs_off": List, "those browser zones";
+    WATCHLIST_HITS = "watchlist_hits": List, "watchlist entries matched, as 'type value (note)'";
+}
+
+/// Facts of one candidate, by [`SCHEMA`] index, each with the cells it rests on.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub values: Vec<Fact>,
+    pub prov: Vec<Vec<SourceRef>>,
+}
+
+impl Default for Facts {
+    fn default() -> Self {
+        Facts {
+            values: vec![Fact::Null; SCHEMA.len()],
+            prov: vec![Vec::new(); SCHEMA.len()],
+        }
+    }
+}
+
+impl Facts {
+    pub fn set(&mut self, i: usize, v: Fact, prov: impl IntoIterator<Item = SourceRef>) {
+        self.values[i] = v;
+        self.prov[i] = prov.into_iter().collect();
+        self.prov[i].sort();
+        self.prov[i].dedup();
+    }
+    pub fn get(&self, i: usize) -> &Fact {
+        &self.values[i]
+    }
+    pub fn index(name: &str) -> Option<usize> {
+        SCHEMA.iter().position(|(n, _, _)| *n == name)
+    }
+}
+
+/// What facts are derived with.
+pub struct FactEnv<'a> {
+    pub gazetteer: &'a Gazetteer,
+    pub watch: &'a Watchlist,
+}
+
+/// Resolves the claimed place and zone of an application.
+pub fn resolve_claim(a: &crate::model::Application, gaz: &Gazetteer) -> Claim {
+    let country = a.get(app::CLAIMED_COUNTRY).map(Box::from);
+    let mut claim = Claim {
+        country: country.clone(),
+        ..Claim::default()
+    };
+    if let Some(city) = a.get(app::CLAIMED_CITY) {
+        if let Some(p) = gaz.find(city, a.get(app::CLAIMED_REGION), country.as_deref()) {
+            claim.place = Some(format!("{}, {}, {}", p.name, p.admin1, p.country).into());
+            claim.lat = Some(p.lat);
+            claim.lon = Some(p.lon);
+            claim.tz = Some(p.tz);
+            claim.tz_source = Some("city");
+            if claim.country.is_none() {
+                claim.country = Some(p.country.as_str().into());
+            }
+        }
+    }
+    if let Some(tz) = a.claimed_tz {
+        claim.tz = Some(tz);
+        claim.tz_source = Some("claimed_timezone");
+    } else if claim.tz.is_none() {
+        if let Some(tz) = claim.country.as_deref().and_then(|c| gaz.country_tz(c)) {
+            claim.tz = Some(tz);
+            claim.tz_source = Some("country");
+        }
+    }
+    claim
+}
+
+fn flag(v: Option<&str>, yes: &[&str]) -> bool {
+    v.is_some_and(|s| {
+        let t = s.trim().to_ascii_lowercase();
+        yes.contains(&t.as_str())
+    })
+}
+
+const TRUE_WORDS: &[&str] = &["true", "yes", "y", "1", "t"];
+
+fn info_country(i: &IpInfo) -> Option<&str> {
+    i.country.as_deref()
+}
+
+fn pct_list(map: BTreeMap<String, u32>) -> Vec<String> {
+    let mut v: Vec<(String, u32)> = map.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.into_iter().map(|(k, n)| format!("{k} ({n})")).collect()
+}
+
+fn plain_list(set: BTreeSet<String>) -> Vec<String> {
+    set.into_iter().collect()
+}
+
+/// Derives every fact of [`SCHEMA`] that depends on the candidate alone (the link stage adds
+/// cross-candidate facts afterwards).
+pub fn derive(c: &Candidate, env: &FactEnv<'_>) -> Facts {
+    let mut f = Facts::default();
+    identity_facts(c, &mut f);
+    interview_facts(c, &mut f);
+    claim_facts(c, env, &mut f);
+    login_facts(c, &mut f);
+    hour_facts(c, &mut f);
+    watch_facts(c, env, &mut f);
+    f
+}
+
+fn identity_facts(c: &Candidate, f: &mut Facts) {
+    let a = &c.app;
+    if let (Some(n), Some(d)) = (a.get(app::FULL_NAME), a.get(app::ID_DOC_NAME)) {
+        f.set(
+            NAME_VS_ID_DOC,
+            Fact::Float(names::similarity(n, d)),
+            [a.fields.cell(app::FULL_NAME), a.fields.cell(app::ID_DOC_NAME)],
+        );
+    }
+    let country = a.get(app::CLAIMED_COUNTRY);
+    let differs = |field: usize, out: usize, f: &mut Facts| {
+        if let (Some(cl), Some(v)) = (country, a.get(field)) {
+            f.set(
+                out,
+                Fact::Bool(!cl.eq_ignore_ascii_case(v)),
+                [a.fields.cell(app::CLAIMED_COUNTRY), a.fields.cell(field)],
+            );
+        }
+    };
+    differs(app::ID_DOC_COUNTRY, ID_DOC_COUNTRY_DIFFERS, f);
+    differs(app::PAYMENT_COUNTRY, PAYMENT_COUNTRY_DIFFERS, f);
+    if let Some(m) = a.get(app::PAYMENT_METHOD) {
+        let t = m.to_ascii_lowercase();
+        let crypto = ["crypto", "usdt", "usdc", "bitcoin", "btc", "eth", "stablecoin", "tether"]
+            .iter()
+            .any(|w| t.contains(w));
+        f.set(PAYMENT_CRYPTO, Fact::Bool(crypto), [a.fields.cell(app::PAYMENT_METHOD)]);
+    }
+    let addr = |field| a.get(field).and_then(crate::norm::address);
+    let ship = addr(app::SHIPPING_ADDRESS);
+    for (other, out) in [
+        (app::ID_DOC_ADDRESS, SHIP_DIFFERS_ID_ADDRESS),
+        (app::HOME_ADDRESS, SHIP_DIFFERS_HOME),
+    ] {
+        if let (Some(s), Some(o)) = (&ship, addr(other)) {
+            f.set(
+                out,
+                Fact::Bool(*s != o),
+                [a.fields.cell(app::SHIPPING_ADDRESS), a.fields.cell(other)],
+            );
+        }
+    }
+}
+
+fn interview_facts(c: &Candidate, f: &mut Facts) {
+    let full = c.app.get(app::FULL_NAME).unwrap_or("");
+    let doc = c.app.get(app::ID_DOC_NAME);
+    let matches_claimed = |n: &str| {
+        names::similarity(n, full) >= 0.8 || doc.is_some_and(|d| names::similarity(n, d) >= 0.8)
+    };
+    let mut unmatched = BTreeSet::new();
+    let mut unmatched_src = Vec::new();
+    let mut counts: HashMap<usize, (i64, Vec<SourceRef>)> = HashMap::new();
+    let mut bump = |k: usize, src: SourceRef| {
+        let e = counts.entry(k).or_default();
+        e.0 += 1;
+        e.1.push(src);
+    };
+    let mut off_stages = BTreeSet::new();
+    for iv in &c.interviews {
+        let cell = |fld| iv.fields.cell(fld);
+        let mut shown: Vec<(String, SourceRef)> = Vec::new();
+        if let Some(d) = iv.get(interview::DISPLAY_NAME) {
+            shown.push((d.to_string(), cell(interview::DISPLAY_NAME)));
+        }
+        if let Some(ch) = iv.get(interview::DISPLAY_NAME_CHANGES) {
+            let parts: Vec<&str> = ch.split('|').map(str::trim).filter(|s| !s.is_empty()).collect();
+            if !parts.is_empty() {
+                bump(RENAMED_IN_CALL, cell(interview::DISPLAY_NAME_CHANGES));
+            }
+            for p in parts {
+                shown.push((p.to_string(), cell(interview::DISPLAY_NAME_CHANGES)));
+            }
+        }
+        for (n, src) in shown {
+            if !names::is_generic_display_name(&n) && !matches_claimed(&n) {
+                unmatched.insert(n);
+                unmatched_src.push(src);
+            }
+        }
+        if let Some(n) = iv.get(interview::LIVE_ID_NAME) {
+            if names::similarity(n, full) < 0.8 {
+                bump(LIVE_ID_NAME_MISMATCH, cell(interview::LIVE_ID_NAME));
+            }
+        }
+        match iv.get(interview::LIVE_ID).map(str::to_ascii_lowercase).as_deref() {
+            Some("refused") | Some("none") => bump(LIVE_ID_REFUSED, cell(interview::LIVE_ID)),
+            Some("screenshot") | Some("photo") => bump(LIVE_ID_SCREENSHOT, cell(interview::LIVE_ID)),
+            _ => {}
+        }
+        for (field, fact) in [
+            (interview::VOICE_CHANGE, VOICE_CHANGE),
+            (interview::ENDED_EARLY, ENDED_EARLY),
+            (interview::SCREEN_SHARE_OTHER_IDENTITY, SCREEN_SHARE_OTHER),
+        ] {
+            if flag(iv.get(field), TRUE_WORDS) {
+                bump(fact, cell(field));
+            }
+        }
+        for (field, fact) in [
+            (interview::LOCAL_KNOWLEDGE, LOCAL_KNOWLEDGE_FAIL),
+            (interview::LANGUAGE_CHECK, LANGUAGE_CHECK_FAIL),
+        ] {
+            if flag(iv.get(field), &["fail", "failed", "false", "no"]) {
+                bump(fact, cell(field));
+            }
+        }
+        if flag(iv.get(interview::CAMERA), &["off", "false", "no", "0"]) {
+            bump(CAMERA_OFF, cell(interview::CAMERA));
+            off_stages.insert(
+                iv.get(interview::STAGE)
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+                    .to_string()
+                    + &if iv.get(interview::STAGE).is_none() {
+                        iv.fields.row.line.to_string()
+                    } else {
+                        String::new()
+                    },
+            );
+        }
+    }
+    let n = c.interviews.len() as i64;
+    f.set(INTERVIEWS, Fact::Int(n), c.interviews.iter().map(|i| i.fields.row.cell(0)));
+    if n == 0 {
+        return;
+    }
+    for k in [
+        RENAMED_IN_CALL,
+        LIVE_ID_NAME_MISMATCH,
+        LIVE_ID_REFUSED,
+        LIVE_ID_SCREENSHOT,
+        VOICE_CHANGE,
+        LOCAL_KNOWLEDGE_FAIL,
+        LANGUAGE_CHECK_FAIL,
+        ENDED_EARLY,
+        SCREEN_SHARE_OTHER,
+        CAMERA_OFF,
+    ] {
+        let (v, src) = counts.remove(&k).unwrap_or_default();
+        f.set(k, Fact::Int(v), src);
+    }
+    let camera_src = f.prov[CAMERA_OFF].clone();
+    f.set(CAMERA_OFF_STAGES, Fact::Int(off_stages.len() as i64), camera_src);
+    f.set(
+        INTERVIEW_NAMES_UNMATCHED,
+        Fact::List(plain_list(unmatched)),
+        unmatched_src,
+    );
+}
+
+fn claim_facts(c: &Candidate, env: &FactEnv<'_>, f: &mut Facts) {
+    let claim = &c.claim;
+    let a = &c.app;
+    let claim_src = [a.fields.cell(app::CLAIMED_COUNTRY)];
+    if let Some(cc) = &claim.country {
+        f.set(CLAIMED_COUNTRY, Fact::Str(cc.to_string()), claim_src);
+    }
+    if let Some(p) = &claim.place {
+        f.set(
+            CLAIMED_PLACE,
+            Fact::Str(p.to_string()),
+            [a.fields.cell(app::CLAIMED_CITY)],
+        );
+    }
+    if let Some(tz) = claim.tz {
+        f.set(
+            CLAIMED_TZ,
+            Fact::Str(tz.name().to_string()),
+            [a.fields.cell(app::CLAIMED_TIMEZONE)],
+        );
+    }
+    if let (Some(explicit), Some(city)) = (
+        a.claimed_tz,
+        a.get(app::CLAIMED_CITY).and_then(|city| {
+            env.gazetteer
+                .find(city, a.get(app::CLAIMED_REGION), claim.country.as_deref())
+        }),
+    ) {
+        let t = a.applied_at.unwrap_or(1_767_225_600);
+        let diff = (offset_hours(explicit, t) - offset_hours(city.tz, t)).abs();
+        f.set(
+            CLAIMED_TZ_CONFLICT,
+            Fact::Bool(diff >= 2.0),
+            [
+                a.fields.cell(app::CLAIMED_TIMEZONE),
+                a.fields.cell(app::CLAIMED_CITY),
+            ],
+        );
+    }
+    if let Some(info) = &c.app_ip_info {
+        if let Some(country) = info_country(info) {
+            f.set(
+                APP_IP_COUNTRY,
+                Fact::Str(country.to_string()),
+                [a.fields.cell(app::IP)],
+            );
+            if let Some(cl) = &claim.country {
+                f.set(
+                    APP_IP_OUTSIDE_CLAIM,
+                    Fact::Bool(!info.anonymized() && !cl.eq_ignore_ascii_case(country)),
+                    [a.fields.cell(app::IP), a.fields.cell(app::CLAIMED_COUNTRY)],
+                );
+            }
+        }
+    }
+    // Interview connections.
+    let mut countries = BTreeSet::new();
+    let mut outside = 0;
+    let mut outside_src = Vec::new();
+    let mut any_geo = false;
+    for iv in &c.interviews {
+        let Some(info) = &iv.ip_info else { continue };
+        let Some(country) = info_country(info) else {
+            continue;
+        };
+        any_geo = true;
+        countries.insert(country.to_string());
+        if claim
+            .country
+            .as_deref()
+            .is_some_and(|cl| !cl.eq_ignore_ascii_case(country))
+        {
+            outside += 1;
+            outside_src.push(iv.fields.cell(interview::IP));
+        }
+    }
+    if any_geo {
+        f.set(INTERVIEW_COUNTRIES, Fact::List(plain_list(countries)), []);
+        if claim.country.is_some() {
+            outside_src.extend(claim_src);
+            f.set(INTERVIEWS_OUTSIDE_CLAIM, Fact::Int(outside), outside_src);
+        }
+    }
+}
+
+fn login_facts(c: &Candidate, f: &mut Facts) {
+    let t = &c.logins;
+    let claim = &c.claim;
+    let claim_src = c.app.fields.cell(app::CLAIMED_COUNTRY);
+    f.set(LOGINS, Fact::Int(t.total as i64), t.groups.iter().take(20).map(|g| g.first));
+    // Addresses in North Korea's allocation or on the indicator list, anywhere.
+    let mut kp = 0i64;
+    let mut kp_src = Vec::new();
+    let mut ioc = 0i64;
+    let mut ioc_src = Vec::new();
+    let mut ioc_labels = BTreeSet::new();
+    let mut check = |info: &IpInfo, n: i64, src: SourceRef| {
+        if info.kp {
+            kp += n;
+            kp_src.push(src);
+        }
+        if let Some(l) = &info.ioc {
+            ioc += n;
+            ioc_src.push(src);
+            ioc_labels.insert(l.to_string());
+        }
+    };
+    for g in &t.groups {
+        check(&g.info, g.count as i64, g.first);
+    }
+    for iv in &c.interviews {
+        if let Some(info) = &iv.ip_info {
+            check(info, 1, iv.fields.cell(interview::IP));
+        }
+    }
+    if let Some(info) = &c.app_ip_info {
+        check(info, 1, c.app.fields.cell(app::IP));
+    }
+    f.set(KP_HITS, Fact::Int(kp), kp_src);
+    f.set(IOC_HITS, Fact::Int(ioc), ioc_src);
+    f.set(IOC_LABELS, Fact::List(plain_list(ioc_labels)), []);
+    if t.total == 0 {
+        return;
+    }
+    // Countries.
+    let mut geo = 0i64;
+    let mut countries: BTreeMap<String, u32> = BTreeMap::new();
+    let mut outside: BTreeMap<String, u32> = BTreeMap::new();
+    let mut direct_outside: BTreeMap<String, u32> = BTreeMap::new();
+    let (mut n_out, mut n_direct_out) = (0i64, 0i64);
+    let (mut out_src, mut direct_src) = (vec![claim_src], vec![claim_src]);
+    let (mut anon, mut anon_out) = (0i64, 0i64);
+    let mut anon_src = Vec::new();
+    let mut anonymizers = BTreeSet::new();
+    let mut kms: Vec<(f64, u32)> = Vec::new();
+    for g in &t.groups {
+        let info = &g.info;
+        if info.anonymized() {
+            anon += g.count as i64;
+            anon_src.push(g.first);
+            let label = info
+                .listed_anonymizer
+                .as_deref()
+                .map(str::to_string)
+                .or_else(|| info.ioc.as_deref().map(str::to_string))
+                .unwrap_or_else(|| {
+                    let kinds: Vec<&str> = [
+                        (info.vpn || info.anonymous, "vpn"),
+                        (info.hosting, "hosting"),
+                        (info.proxy, "proxy"),
+                        (info.tor, "tor"),
+                    ]
+                    .iter()
+                    .filter(|(b, _)| *b)
+                    .map(|(_, s)| *s)
+                    .collect();
+                    let org = info.asn_org.as_deref().unwrap_or("unknown network");
+                    format!("{org} ({})", kinds.join("/"))
+                });
+            anonymizers.insert(label);
+        }
+        let Some(country) = info_country(info) else {
+            continue;
+        };
+        geo += g.count as i64;
+        *countries.entry(country.to_string()).or_default() += g.count;
+        if let Some(cl) = &claim.country {
+            if !cl.eq_ignore_ascii_case(country) {
+                n_out += g.count as i64;
+                *outside.entry(country.to_string()).or_default() += g.count;
+                out_src.push(g.first);
+                if info.anonymized() {
+                    anon_out += g.count as i64;
+                } else {
+                    n_direct_out += g.count as i64;
+                    *direct_outside.entry(country.to_string()).or_default() += g.count;
+                    direct_src.push(g.first);
+                }
+            }
+        }
+        if let (Some(la), Some(lo), Some(cla), Some(clo)) = (info.lat, info.lon, claim.lat, claim.lon) {
+            if !info.anonymized() {
+                kms.push((distance_km(la, lo, cla, clo), g.count));
+            }
+        }
+    }
+    f.set(LOGINS_GEO, Fact::Int(geo), []);
+    f.set(
+        LOGIN_COUNTRIES,
+        Fact::List(pct_list(countries)),
+        t.groups.iter().take(20).map(|g| g.first),
+    );
+    if claim.country.is_some() && geo > 0 {
+        f.set(LOGINS_OUTSIDE_CLAIM, Fact::Int(n_out), out_src.iter().copied().take(21));
+        f.set(
+            SHARE_OUTSIDE_CLAIM,
+            Fact::Float(n_out as f64 / geo as f64),
+            out_src.iter().copied().take(21),
+        );
+        f.set(
+            COUNTRIES_OUTSIDE_CLAIM,
+            Fact::List(pct_list(outside)),
+            out_src.iter().copied().take(21),
+        );
+        f.set(DIRECT_OUTSIDE_CLAIM, Fact::Int(n_direct_out), direct_src.iter().copied().take(21));
+        f.set(
+            DIRECT_COUNTRIES_OUTSIDE_CLAIM,
+            Fact::List(pct_list(direct_outside)),
+            direct_src.iter().copied().take(21),
+        );
+        f.set(ANONYMIZED_OUTSIDE_CLAIM, Fact::Int(anon_out), anon_src.iter().copied().take(20));
+    }
+    if !kms.is_empty() {
+        kms.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let half = kms.iter().map(|k| k.1 as u64).sum::<u64>() / 2;
+        let mut acc = 0u64;
+        let median = kms
+            .iter()
+            .find(|k| {
+                acc += k.1 as u64;
+                acc > half
+            })
+            .map(|k| k.0)
+            .unwrap_or(kms[0].0);
+        f.set(
+            LOGIN_KM_MEDIAN,
+            Fact::Float(median.round()),
+            [c.app.fields.cell(app::CLAIMED_CITY)],
+        );
+    }
+    f.set(ANONYMIZED_LOGINS, Fact::Int(anon), anon_src.iter().copied().take(20));
+    f.set(
+        ANONYMIZED_SHARE,
+        Fact::Float(anon as f64 / t.total as f64),
+        anon_src.iter().copied().take(20),
+    );
+    f.set(ANONYMIZERS, Fact::List(plain_list(anonymizers)), anon_src.iter().copied().take(20));
+    travel_facts(c, f);
+    // Devices and tools.
+    let tools: Vec<String> = REMOTE_TOOLS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| t.remote_tools & (1 << i) != 0)
+        .map(|(_, n)| n.to_string())
+        .collect();
+    f.set(REMOTE_TOOLS_USED, Fact::List(tools), t.first_remote_tool);
+    f.set(UNMANAGED_LOGINS, Fact::Int(t.unmanaged as i64), t.first_unmanaged);
+    let known = t.managed + t.unmanaged;
+    if known > 0 {
+        f.set(
+            UNMANAGED_SHARE,
+            Fact::Float(t.unmanaged as f64 / known as f64),
+            t.first_unmanaged,
+        );
+    }
+    f.set(LATENCY_SAMPLES, Fact::Int(t.latency_n as i64), t.first_latency);
+    if t.latency_n > 0 {
+        f.set(
+            LATENCY_MS_MEAN,
+            Fact::Float((t.latency_sum / t.latency_n as f64).round()),
+            t.first_latency,
+        );
+    }
+    if let Some(tz) = claim.tz {
+        let ref_ts = t.groups.first().map(|g| g.first_ts).unwrap_or(0);
+        let claimed = offset_hours(tz, ref_ts);
+        let mut off = 0i64;
+        let mut zones = BTreeSet::new();
+        for (z, n) in &t.browser_tzs {
+            if let Ok(btz) = z.parse::<Tz>() {
+                if (offset_hours(btz, ref_ts) - claimed).abs() >= 3.0 {
+                    off += *n as i64;
+                    zones.insert(z.to_string());
+                }
+            }
+        }
+        let mut src: Vec<SourceRef> = t.first_browser_tz.into_iter().collect();
+        src.push(c.app.fields.cell(app::CLAIMED_TIMEZONE));
+        f.set(BROWSER_TZ_OFF, Fact::Int(off), src.clone());
+        f.set(BROWSER_TZS_OFF, Fact::List(plain_list(zones)), src);
+    }
+}
+
+fn place_label(info: &IpInfo) -> String {
+    match (&info.city, &info.country) {
+        (Some(city), Some(c)) => format!("{city}, {c}"),
+        (None, Some(c)) => c.to_string(),
+        _ => "?".into(),
+    }
+}
+
+fn fmt_ts(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn travel_facts(c: &Candidate, f: &mut Facts) {
+    let t = &c.logins;
+    let claim = &c.claim;
+    let mut ev = t.events.clone();
+    ev.sort_by_key(|e| (e.ts, e.group));
+    let direct = |gi: u16| {
+        let g = &t.groups[gi as usize];
+        (!g.info.anonymized() && !g.info.non_public).then_some(g)
+    };
+    // Fastest implied travel between consecutive located direct sign-ins.
+    let mut best: Option<(f64, String, [SourceRef; 2])> = None;
+    let located: Vec<_> = ev
+        .iter()
+        .filter_map(|e| direct(e.group).map(|g| (e.ts, g)))
+        .filter(|(_, g)| g.info.lat.is_some() && g.info.accuracy_km.is_none_or(|a| a <= 300))
+        .collect();
+    for w in located.windows(2) {
+        let ((t1, a), (t2, b)) = (w[0], w[1]);
+        if a.ip == b.ip {
+            continue;
+        }
+        let (Some(la1), Some(lo1), Some(la2), Some(lo2)) = (a.info.lat, a.info.lon, b.info.lat, b.info.lon) else {
+            continue;
+        };
+        let km = distance_km(la1, lo1, la2, lo2);
+        if km < 500.0 {
+            continue;
+        }
+        let hours = ((t2 - t1).max(60)) as f64 / 3600.0;
+        let speed = km / hours;
+        if best.as_ref().is_none_or(|b| speed > b.0) {
+            let desc = format!(
+                "{} at {} then {} at {} ({:.0} km in {:.1} h)",
+                place_label(&a.info),
+                fmt_ts(t1),
+                place_label(&b.info),
+                fmt_ts(t2),
+                km,
+                hours
+            );
+            best = Some((speed, desc, [a.first, b.first]));
+        }
+    }
+    if let Some((speed, desc, src)) = best {
+        f.set(MAX_SPEED_KMH, Fact::Float(speed.round()), src);
+        f.set(SPEED_PAIR, Fact::Str(desc), src);
+    } else if located.len() >= 2 {
+        f.set(MAX_SPEED_KMH, Fact::Float(0.0), []);
+    }
+    // Distinct countries within any 24 hours.
+    let with_country: Vec<(i64, &str, SourceRef)> = ev
+        .iter()
+        .filter_map(|e| direct(e.group).and_then(|g| Some((e.ts, info_country(&g.info)?, g.first))))
+        .collect();
+    let mut max_c = 0usize;
+    let mut max_src = Vec::new();
+    let mut lo = 0;
+    for hi in 0..with_country.len() {
+        while with_country[hi].0 - with_country[lo].0 > 86_400 {
+            lo += 1;
+        }
+        let set: BTreeSet<&str> = with_country[lo..=hi].iter().map(|x| x.1).collect();
+        if set.len() > max_c {
+            max_c = set.len();
+            max_src = with_country[lo..=hi].iter().map(|x| x.2).collect();
+        }
+    }
+    if !with_country.is_empty() {
+        f.set(MAX_COUNTRIES_24H, Fact::Int(max_c as i64), max_src.into_iter().take(20));
+    }
+    // Early sign-ins elsewhere, later ones in the claimed country.
+    if let Some(cl) = claim.country.as_deref() {
+        let early: Vec<&(i64, &str, SourceRef)> = with_country.iter().take(5).collect();
+        if early.len() >= 3 && early.iter().all(|e| !e.1.eq_ignore_ascii_case(cl)) {
+            let cut = early.last().map(|e| e.0).unwrap_or(0);
+            let later = ev.iter().find(|e| {
+                e.ts > cut
+                    && info_country(&t.groups[e.group as usize].info)
+                        .is_some_and(|c| c.eq_ignore_ascii_case(cl))
+            });
+            let countries: BTreeSet<String> = early.iter().map(|e| e.1.to_string()).collect();
+            let mut src: Vec<SourceRef> = early.iter().map(|e| e.2).collect();
+            if let Some(l) = later {
+                src.push(t.groups[l.group as usize].first);
+            }
+            f.set(EARLY_ELSEWHERE_THEN_CLAIM, Fact::Bool(later.is_some()), src.clone());
+            f.set(EARLY_COUNTRIES, Fact::List(plain_list(countries)), src);
+        } else if !with_country.is_empty() {
+            f.set(EARLY_ELSEWHERE_THEN_CLAIM, Fact::Bool(false), []);
+        }
+    }
+}
+
+fn hour_facts(c: &Candidate, f: &mut Facts) {
+    let t = &c.logins;
+    let total: u32 = t.utc_hours.iter().sum();
+    f.set(HOURS_LOGINS, Fact::Int(total as i64), []);
+    if total == 0 {
+        return;
+    }
+    let src: Vec<SourceRef> = t.groups.iter().take(5).map(|g| g.first).collect();
+    let share_at = |offset: i32| -> f64 {
+        let n: u32 = (9..18)
+            .map(|h: i32| t.utc_hours[(h - offset).rem_euclid(24) as usize])
+            .sum();
+        n as f64 / total as f64
+    };
+    let (best, best_share) = (-12..=14)
+        .map(|o| (o, share_at(o)))
+        .fold((0, -1.0), |acc, x| if x.1 > acc.1 { x } else { acc });
+    f.set(BEST_OFFSET, Fact::Int(best as i64), src.clone());
+    f.set(BEST_OFFSET_SHARE, Fact::Float(best_share), src.clone());
+    let east = (7..=10).map(share_at).fold(0.0, f64::max);
+    f.set(EAST_ASIA_SHARE, Fact::Float(east), src.clone());
+    if let Some(tz) = c.claim.tz {
+        let local_total: u32 = t.local_hours.iter().sum();
+        if local_total > 0 {
+            let work: u32 = t.local_hours[8..19].iter().sum();
+            let night: u32 = t.local_hours[22..].iter().sum::<u32>() + t.local_hours[..6].iter().sum::<u32>();
+            let mut s = src.clone();
+            s.push(c.app.fields.cell(app::CLAIMED_TIMEZONE));
+            f.set(WORK_HOURS_SHARE, Fact::Float(work as f64 / local_total as f64), s.clone());
+            f.set(NIGHT_SHARE, Fact::Float(night as f64 / local_total as f64), s);
+        }
+        let ref_ts = t.groups.first().map(|g| g.first_ts).unwrap_or(0);
+        f.set(CLAIMED_OFFSET, Fact::Float(offset_hours(tz, ref_ts)), []);
+    }
+}
+
+fn watch_facts(c: &Candidate, env: &FactEnv<'_>, f: &mut Facts) {
+    let w = env.watch;
+    if w.is_empty() {
+        f.set(WATCHLIST_HITS, Fact::List(Vec::new()), []);
+        return;
+    }
+    let a = &c.app;
+    let mut hits = BTreeSet::new();
+    let mut src = Vec::new();
+    let mut hit = |e: &watch::WatchEntry, at: SourceRef| {
+        let note = if e.note.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", e.note)
+        };
+        hits.insert(format!("{} {}{}", e.kind, e.value, note));
+        src.push(at);
+        src.push(e.src);
+    };
+    let checks: &[(usize, &'static str)] = &[
+        (app::EMAIL, "email"),
+        (app::PHONE, "phone"),
+        (app::FULL_NAME, "name"),
+        (app::ID_DOC_NAME, "name"),
+        (app::PHOTO_HASH, "photo_hash"),
+        (app::PAYMENT_ACCOUNT, "payment_account"),
+        (app::HOME_ADDRESS, "address"),
+        (app::SHIPPING_ADDRESS, "address"),
+        (app::ID_DOC_ADDRESS, "address"),
+    ];
+    for &(field, kind) in checks {
+        if let Some(v) = a.get(field) {
+            if let Some(e) = w.find(kind, v) {
+                hit(e, a.fields.cell(field));
+            }
+        }
+    }
+    if let Some(d) = a.get(app::EMAIL).and_then(crate::norm::email_domain) {
+        if let Some(e) = w.find("domain", &d) {
+            hit(e, a.fields.cell(app::EMAIL));
+        }
+    }
+    if let Some(ip) = a.ip {
+        if let Some(e) = w.find_ip(ip) {
+            hit(e, a.fields.cell(app::IP));
+        }
+    }
+    for g in &c.logins.groups {
+        if let Some(e) = w.find_ip(g.ip) {
+            hit(e, g.first);
+        }
+    }
+    for iv in &c.interviews {
+        if let Some(e) = iv.ip.and_then(|ip| w.find_ip(ip)) {
+            hit(e, iv.fields.cell(interview::IP));
+        }
+    }
+    f.set(WATCHLIST_HITS, Fact::List(plain_list(hits)), src);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_names_are_unique_snake_case() {
+        let mut seen = BTreeSet::new();
+        for (n, _, doc) in SCHEMA {
+            assert!(seen.insert(*n), "duplicate fact {n}");
+            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()));
+            assert!(!doc.is_empty());
+        }
+        assert_eq!(Facts::index("kp_hits"), Some(KP_HITS));
+    }
+}

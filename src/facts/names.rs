@@ -1,0 +1,145 @@
+//! Name comparison that tolerates what honest people's names do across documents: case,
+//! accents, token order ("Zhang Wei" / "WEI ZHANG"), middle names, initials and common
+//! nicknames ("Bob" / "Robert"). It never looks at where a name comes from.
+
+use strsim::jaro_winkler;
+
+/// Common English nicknames to the given name they stand for.
+const NICKNAMES: &[(&str, &str)] = &[
+    ("bob", "robert"), ("bobby", "robert"), ("rob", "robert"), ("robbie", "robert"),
+    ("bill", "william"), ("billy", "william"), ("will", "william"), ("liam", "william"),
+    ("jim", "james"), ("jimmy", "james"), ("jamie", "james"), ("mike", "michael"),
+    ("mick", "michael"), ("dave", "david"), ("tom", "thomas"), ("tommy", "thomas"),
+    ("dick", "richard"), ("rick", "richard"), ("rich", "richard"), ("chris", "christopher"),
+    ("matt", "matthew"), ("dan", "daniel"), ("danny", "daniel"), ("joe", "joseph"),
+    ("joey", "joseph"), ("tony", "anthony"), ("andy", "andrew"), ("drew", "andrew"),
+    ("nick", "nicholas"), ("steve", "steven"), ("stephen", "steven"), ("sam", "samuel"),
+    ("ben", "benjamin"), ("alex", "alexander"), ("sasha", "alexander"), ("kate", "katherine"),
+    ("katie", "katherine"), ("cathy", "catherine"), ("liz", "elizabeth"), ("beth", "elizabeth"),
+    ("betty", "elizabeth"), ("jen", "jennifer"), ("jenny", "jennifer"), ("sue", "susan"),
+    ("peggy", "margaret"), ("maggie", "margaret"), ("meg", "margaret"), ("pat", "patricia"),
+    ("patty", "patricia"), ("jack", "john"), ("johnny", "john"), ("jon", "jonathan"),
+    ("ed", "edward"), ("eddie", "edward"), ("ted", "edward"), ("greg", "gregory"),
+    ("jeff", "jeffrey"), ("ken", "kenneth"), ("larry", "lawrence"), ("ron", "ronald"),
+    ("tim", "timothy"), ("vic", "victor"), ("zach", "zachary"), ("nate", "nathan"),
+];
+
+const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "jr", "sr", "ii", "iii"];
+
+/// Folded tokens of a name, nicknames expanded, sorted.
+pub fn tokens(name: &str) -> Vec<String> {
+    let ascii = deunicode::deunicode(name).to_ascii_lowercase();
+    let mut out: Vec<String> = ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty() && !TITLES.contains(t))
+        .map(|t| {
+            NICKNAMES
+                .iter()
+                .find(|(n, _)| *n == t)
+                .map(|(_, full)| full.to_string())
+                .unwrap_or_else(|| t.to_string())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn token_sim(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    // An initial matches the name it abbreviates.
+    if (a.len() == 1 && b.starts_with(a)) || (b.len() == 1 && a.starts_with(b)) {
+        return 0.9;
+    }
+    jaro_winkler(a, b)
+}
+
+/// Similarity in 0..=1 of two names; 1.0 means the same name up to case, accents, order,
+/// nicknames and extra middle names.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let (ta, tb) = (tokens(a), tokens(b));
+    if ta.is_empty() || tb.is_empty() {
+        return 0.0;
+    }
+    let (short, long) = if ta.len() <= tb.len() {
+        (&ta, &tb)
+    } else {
+        (&tb, &ta)
+    };
+    // Each token of the shorter name against its best partner in the longer one.
+    let mut used = vec![false; long.len()];
+    let mut total = 0.0;
+    let mut worst: f64 = 1.0;
+    for t in short {
+        let mut best = (0.0, None);
+        for (i, u) in long.iter().enumerate() {
+            if used[i] {
+                continue;
+            }
+            let s = token_sim(t, u);
+            if s > best.0 {
+                best = (s, Some(i));
+            }
+        }
+        if let Some(i) = best.1 {
+            used[i] = true;
+        }
+        total += best.0;
+        worst = worst.min(best.0);
+    }
+    // Half the mean, half the worst token: one clearly different surname is enough to
+    // fall below a match, however well the given name matches.
+    0.5 * (total / short.len() as f64) + 0.5 * worst
+}
+
+/// True when the two names are the same after folding (case, accents, order, nicknames).
+pub fn same(a: &str, b: &str) -> bool {
+    let (ta, tb) = (tokens(a), tokens(b));
+    !ta.is_empty() && ta == tb
+}
+
+/// Display names that say nothing about who is on the call.
+pub fn is_generic_display_name(name: &str) -> bool {
+    let t = tokens(name).join(" ");
+    const GENERIC: &[&str] = &[
+        "iphone", "ipad", "android", "guest", "user", "zoom user", "admin", "owner", "laptop",
+        "macbook", "macbook pro", "macbook air", "pc", "desktop", "galaxy", "samsung", "candidate",
+        "unknown", "external",
+    ];
+    const DEVICES: &[&str] = &["iphone", "ipad", "android", "macbook", "galaxy", "pixel", "laptop", "pc"];
+    t.is_empty()
+        || GENERIC.contains(&t.as_str())
+        || tokens(name).iter().any(|w| DEVICES.contains(&w.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn honest_variants_match() {
+        assert!(same("Zhang Wei", "WEI ZHANG"));
+        assert!(same("Bob Smith", "Robert Smith"));
+        assert!(same("José Álvarez", "jose alvarez"));
+        assert!(similarity("Robert James Smith", "Robert Smith") >= 0.99);
+        assert!(similarity("R. Smith", "Robert Smith") >= 0.9);
+        assert!(similarity("Oleksandr Petrenko", "Aleksandr Petrenko") >= 0.85);
+        assert!(similarity("Steven Smith", "Stephen Smith") >= 0.99);
+    }
+
+    #[test]
+    fn different_people_do_not() {
+        assert!(similarity("Steven Smith", "Kim Min-jun") < 0.6);
+        assert!(similarity("Jordan Lee", "Priya Raman") < 0.6);
+        assert!(similarity("Anna Kowalska", "Anna Nowak") < 0.85);
+        assert_eq!(similarity("", "x"), 0.0);
+    }
+
+    #[test]
+    fn device_names_are_generic() {
+        assert!(is_generic_display_name("iPhone"));
+        assert!(is_generic_display_name("Jordan's iPhone"));
+        assert!(!is_generic_display_name("Jordan Lee"));
+    }
+}

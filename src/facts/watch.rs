@@ -1,0 +1,145 @@
+//! The user's watchlist (SPEC §3.5): indicators they hold, normalised per type so that
+//! `+1 (555) 010-0199` matches `15550100199` and `J.Doe@Example.com` matches `j.doe@example.com`.
+
+use crate::model::SourceRef;
+use crate::norm;
+use ipnetwork::IpNetwork;
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+pub const TYPES: &[&str] = &[
+    "email",
+    "phone",
+    "ip",
+    "cidr",
+    "name",
+    "photo_hash",
+    "payment_account",
+    "address",
+    "domain",
+];
+
+#[derive(Clone, Debug)]
+pub struct WatchEntry {
+    pub kind: &'static str,
+    pub value: String,
+    pub note: String,
+    pub src: SourceRef,
+}
+
+#[derive(Default, Debug)]
+pub struct Watchlist {
+    entries: Vec<WatchEntry>,
+    index: HashMap<(&'static str, String), usize>,
+    cidrs: Vec<(IpNetwork, usize)>,
+}
+
+/// The normalised key of a value of a type.
+pub fn key(kind: &str, value: &str) -> Option<String> {
+    match kind {
+        "email" => norm::email(value),
+        "phone" => norm::phone(value, None).map(|d| {
+            // Compare on the last ten digits so national and international forms meet.
+            d[d.len().saturating_sub(10)..].to_string()
+        }),
+        "name" => {
+            let t = crate::facts::names::tokens(value);
+            (!t.is_empty()).then(|| t.join(" "))
+        }
+        "address" => norm::address(value),
+        "domain" => norm::opaque(value.trim_start_matches('@')),
+        "ip" => crate::ingest::values::parse_ip(value).map(|ip| ip.to_string()),
+        _ => norm::opaque(value),
+    }
+}
+
+impl Watchlist {
+    /// Adds an entry; `Err` names what is wrong with it.
+    pub fn add(&mut self, kind: &str, value: &str, note: &str, src: SourceRef) -> Result<(), String> {
+        let kind = TYPES
+            .iter()
+            .find(|t| t.eq_ignore_ascii_case(kind.trim()))
+            .copied()
+            .ok_or_else(|| format!("watchlist type {kind:?} is not one of {}", TYPES.join(", ")))?;
+        let entry = WatchEntry {
+            kind,
+            value: value.trim().to_string(),
+            note: note.trim().to_string(),
+            src,
+        };
+        let idx = self.entries.len();
+        if kind == "cidr" {
+            let net: IpNetwork = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("{value:?} is not a CIDR"))?;
+            self.cidrs.push((net, idx));
+        } else {
+            let k = key(kind, value).ok_or_else(|| format!("{value:?} is not a usable {kind}"))?;
+            self.index.entry((kind, k)).or_insert(idx);
+        }
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry a value of a type matches.
+    pub fn find(&self, kind: &'static str, value: &str) -> Option<&WatchEntry> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let k = key(kind, value)?;
+        self.index.get(&(kind, k)).map(|&i| &self.entries[i])
+    }
+
+    /// The entry an address matches, exactly or by a CIDR.
+    pub fn find_ip(&self, ip: IpAddr) -> Option<&WatchEntry> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        self.find("ip", &ip.to_string()).or_else(|| {
+            self.cidrs
+                .iter()
+                .find(|(n, _)| n.contains(ip))
+                .map(|(_, i)| &self.entries[*i])
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src() -> SourceRef {
+        SourceRef::new(0, 2, 2)
+    }
+
+    #[test]
+    fn each_type_matches_normalised() {
+        let mut w = Watchlist::default();
+        w.add("email", "J.Doe@Example.com", "tip", src()).unwrap();
+        w.add("phone", "+1 (555) 010-0199", "", src()).unwrap();
+        w.add("cidr", "198.51.100.0/24", "", src()).unwrap();
+        w.add("name", "WEI ZHANG", "", src()).unwrap();
+        assert!(w.find("email", "j.doe@example.com ").is_some());
+        assert!(w.find("phone", "555-010-0199").is_some());
+        assert!(w.find_ip("198.51.100.77".parse().unwrap()).is_some());
+        assert!(w.find_ip("198.51.101.1".parse().unwrap()).is_none());
+        assert!(w.find("name", "Zhang Wei").is_some());
+        assert!(w.find("email", "other@example.com").is_none());
+    }
+
+    #[test]
+    fn bad_types_and_values_are_errors() {
+        let mut w = Watchlist::default();
+        assert!(w.add("shoe_size", "9", "", src()).is_err());
+        assert!(w.add("cidr", "nope", "", src()).is_err());
+    }
+}

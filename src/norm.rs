@@ -1,0 +1,163 @@
+//! Normalisation of identity artefacts so that equal things compare equal: emails (case,
+//! plus-tags, Gmail dots), phones (digits, country code), postal addresses (case, punctuation,
+//! street-type and unit abbreviations) and opaque ids. Used by the watchlist and the link stage.
+
+/// Lower-cased email with the `+tag` removed, and dots removed for providers that ignore them.
+pub fn email(s: &str) -> Option<String> {
+    let t = s.trim().trim_matches(['<', '>']).to_lowercase();
+    let (local, domain) = t.rsplit_once('@')?;
+    if local.is_empty() || domain.is_empty() {
+        return None;
+    }
+    let local = local.split('+').next().unwrap_or(local);
+    let local = if matches!(domain, "gmail.com" | "googlemail.com") {
+        local.replace('.', "")
+    } else {
+        local.to_string()
+    };
+    let domain = if domain == "googlemail.com" {
+        "gmail.com"
+    } else {
+        domain
+    };
+    Some(format!("{local}@{domain}"))
+}
+
+/// The domain of an email address.
+pub fn email_domain(s: &str) -> Option<String> {
+    s.trim()
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_matches('>').to_lowercase())
+}
+
+/// Country calling codes for the countries a bare national number is most often written in.
+fn calling_code(iso2: &str) -> Option<&'static str> {
+    Some(match iso2 {
+        "US" | "CA" => "1",
+        "GB" => "44",
+        "DE" => "49",
+        "FR" => "33",
+        "PL" => "48",
+        "UA" => "380",
+        "NL" => "31",
+        "ES" => "34",
+        "IT" => "39",
+        "JP" => "81",
+        "KR" => "82",
+        "CN" => "86",
+        "SG" => "65",
+        "IN" => "91",
+        "AU" => "61",
+        "BR" => "55",
+        "RU" => "7",
+        "VN" => "84",
+        "PH" => "63",
+        "MY" => "60",
+        "TH" => "66",
+        "TW" => "886",
+        "ID" => "62",
+        "NG" => "234",
+        "AE" => "971",
+        _ => return None,
+    })
+}
+
+/// Digits of a phone number in international form (no `+`), using the claimed country's
+/// calling code when the number is written nationally. `None` when too short to be a number.
+pub fn phone(s: &str, country: Option<&str>) -> Option<String> {
+    let t = s.trim();
+    let international = t.starts_with('+') || t.starts_with("00");
+    let mut digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+    if t.starts_with("00") {
+        digits.drain(..2);
+    }
+    if digits.len() < 7 {
+        return None;
+    }
+    if !international {
+        if let Some(cc) = country.and_then(calling_code) {
+            let national = digits.trim_start_matches('0');
+            if cc == "1" && digits.len() == 11 && digits.starts_with('1') {
+                return Some(digits);
+            }
+            return Some(format!("{cc}{national}"));
+        }
+    }
+    Some(digits)
+}
+
+const ADDRESS_WORDS: &[(&str, &str)] = &[
+    ("street", "st"), ("avenue", "ave"), ("av", "ave"), ("road", "rd"), ("boulevard", "blvd"),
+    ("drive", "dr"), ("lane", "ln"), ("court", "ct"), ("place", "pl"), ("square", "sq"),
+    ("highway", "hwy"), ("parkway", "pkwy"), ("terrace", "ter"), ("circle", "cir"),
+    ("suite", "ste"), ("apartment", "apt"), ("unit", "apt"), ("number", ""), ("no", ""),
+    ("north", "n"), ("south", "s"), ("east", "e"), ("west", "w"), ("floor", "fl"),
+    ("building", "bldg"), ("mount", "mt"), ("saint", "st"), ("fort", "ft"),
+];
+
+/// A postal address folded for comparison: "12 Oak Street, Apt. 4B" = "12 oak st apt 4b".
+pub fn address(s: &str) -> Option<String> {
+    let ascii = deunicode::deunicode(s).to_ascii_lowercase().replace('#', " apt ");
+    let mut out: Vec<&str> = Vec::new();
+    for w in ascii.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if w.is_empty() {
+            continue;
+        }
+        let w = ADDRESS_WORDS
+            .iter()
+            .find(|(long, _)| *long == w)
+            .map(|(_, short)| *short)
+            .unwrap_or(w);
+        if !w.is_empty() && out.last() != Some(&w) {
+            out.push(w);
+        }
+    }
+    if out.is_empty() {
+        None
+    } else {
+        Some(out.join(" "))
+    }
+}
+
+/// Case- and space-folded opaque value (hashes, account ids).
+pub fn opaque(s: &str) -> Option<String> {
+    let t: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = t.to_lowercase();
+    if t.is_empty() {
+        None
+    } else {
+        Some(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_fold_case_tags_and_gmail_dots() {
+        assert_eq!(email(" J.Doe+jobs@GMail.com "), Some("jdoe@gmail.com".into()));
+        assert_eq!(email("j.doe@example.com"), Some("j.doe@example.com".into()));
+        assert_eq!(email("nope"), None);
+    }
+
+    #[test]
+    fn phones_fold_to_international_digits() {
+        let a = phone("+1 (555) 010-0199", None);
+        assert_eq!(a, phone("555.010.0199", Some("US")));
+        assert_eq!(a, phone("1-555-010-0199", Some("US")));
+        assert_eq!(phone("0044 20 7946 0000", None), phone("020 7946 0000", Some("GB")));
+        assert_eq!(phone("12", None), None);
+    }
+
+    #[test]
+    fn addresses_fold_abbreviations() {
+        assert_eq!(
+            address("12 Oak Street, Apt. 4B"),
+            address("12 oak st   apt 4b")
+        );
+        assert_eq!(address("12 Oak Street, Unit 4B"), Some("12 oak st apt 4b".into()));
+        assert_eq!(address("12 Oak St #4B"), Some("12 oak st apt 4b".into()));
+        assert_ne!(address("12 Oak Street"), address("14 Oak Street"));
+    }
+}

@@ -1,0 +1,367 @@
+//! Evaluating compiled rules on one candidate: binds `app`, `facts`, `logins` and
+//! `interviews` as CEL values, checks each rule's `needs`, runs its condition, and when it
+//! fires renders the evidence template and gathers the cells it rests on. Nothing here prints
+//! or knows about reports.
+
+use super::{Pack, Part, Rule};
+use crate::enrich::Layers;
+use crate::facts::{Fact, FactType, Facts, SCHEMA};
+use crate::model::{app, interview, Candidate, Finding, RuleOutcome, SourceRef, REMOTE_TOOLS};
+use cel::{Context, Env, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Most cells cited by one finding.
+const MAX_SOURCES: usize = 25;
+
+fn name_similarity(a: Arc<String>, b: Arc<String>) -> f64 {
+    crate::facts::names::similarity(&a, &b)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// The root context: the environment plus hirescreen's functions.
+pub fn root_context(env: &Arc<Env>) -> Context<'static, 'static> {
+    let mut ctx = Context::with_env(Arc::clone(env));
+    // These names are not standard-library overloads, so adding them cannot conflict.
+    let _ = ctx.add_function("name_similarity", name_similarity);
+    let _ = ctx.add_function("pct", pct);
+    ctx
+}
+
+fn fact_value(f: &Fact) -> Value {
+    match f {
+        Fact::Null => Value::Null,
+        Fact::Bool(b) => Value::Bool(*b),
+        Fact::Int(i) => Value::Int(*i),
+        Fact::Float(x) => Value::Float(*x),
+        Fact::Str(s) => Value::String(Arc::new(s.clone())),
+        Fact::List(l) => Value::List(Arc::new(
+            l.iter().map(|s| Value::String(Arc::new(s.clone()))).collect(),
+        )),
+    }
+}
+
+fn str_or_null(s: Option<&str>) -> Value {
+    match s {
+        Some(s) => Value::String(Arc::new(s.to_string())),
+        None => Value::Null,
+    }
+}
+
+fn map(entries: Vec<(&str, Value)>) -> Value {
+    let m: HashMap<String, Value> = entries
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    Value::from(m)
+}
+
+/// A candidate as CEL values.
+pub struct View {
+    app: Value,
+    facts: Value,
+    logins: Value,
+    interviews: Value,
+}
+
+impl View {
+    pub fn new(c: &Candidate, facts: &Facts, with_logins: bool, with_interviews: bool) -> View {
+        let app = map(
+            app::FIELDS
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (*f, str_or_null(c.app.get(i))))
+                .collect(),
+        );
+        let facts_v = map(
+            SCHEMA
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _, _))| (*n, fact_value(&facts.values[i])))
+                .collect(),
+        );
+        let logins = if with_logins {
+            Value::List(Arc::new(
+                c.logins
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        let i = &g.info;
+                        let tools: Vec<Value> = REMOTE_TOOLS
+                            .iter()
+                            .enumerate()
+                            .filter(|(b, _)| g.remote_tools & (1 << b) != 0)
+                            .map(|(_, t)| Value::String(Arc::new(t.to_string())))
+                            .collect();
+                        map(vec![
+                            ("ip", Value::String(Arc::new(g.ip.to_string()))),
+                            ("country", str_or_null(i.country.as_deref())),
+                            ("region", str_or_null(i.region.as_deref())),
+                            ("city", str_or_null(i.city.as_deref())),
+                            ("asn", i.asn.map(|a| Value::Int(a as i64)).unwrap_or(Value::Null)),
+                            ("org", str_or_null(i.asn_org.as_deref())),
+                            ("anonymized", Value::Bool(i.anonymized())),
+                            ("vpn", Value::Bool(i.vpn || i.anonymous)),
+                            ("hosting", Value::Bool(i.hosting)),
+                            ("proxy", Value::Bool(i.proxy)),
+                            ("tor", Value::Bool(i.tor)),
+                            ("kp", Value::Bool(i.kp)),
+                            ("ioc", Value::Bool(i.ioc.is_some())),
+                            ("count", Value::Int(g.count as i64)),
+                            ("failures", Value::Int(g.failures as i64)),
+                            ("first", Value::Int(g.first_ts)),
+                            ("last", Value::Int(g.last_ts)),
+                            ("remote_tools", Value::List(Arc::new(tools))),
+                            ("unmanaged", Value::Int(g.unmanaged as i64)),
+                        ])
+                    })
+                    .collect(),
+            ))
+        } else {
+            Value::List(Arc::new(Vec::new()))
+        };
+        let interviews = if with_interviews {
+            Value::List(Arc::new(
+                c.interviews
+                    .iter()
+                    .map(|iv| {
+                        let mut e: Vec<(&str, Value)> = interview::FIELDS
+                            .iter()
+                            .enumerate()
+                            .map(|(i, f)| (*f, str_or_null(iv.get(i))))
+                            .collect();
+                        let info = iv.ip_info.as_deref();
+                        e.push(("country", str_or_null(info.and_then(|i| i.country.as_deref()))));
+                        e.push(("anonymized", Value::Bool(info.is_some_and(|i| i.anonymized()))));
+                        e.push(("weak_join", Value::Bool(iv.weak_join)));
+                        map(e)
+                    })
+                    .collect(),
+            ))
+        } else {
+            Value::List(Arc::new(Vec::new()))
+        };
+        View {
+            app,
+            facts: facts_v,
+            logins,
+            interviews,
+        }
+    }
+
+    pub fn bind<'a>(&self, root: &'a Context<'static, 'static>) -> Context<'a, 'static> {
+        let mut ctx = root.new_inner_scope();
+        ctx.add_variable_from_value("app", self.app.clone());
+        ctx.add_variable_from_value("facts", self.facts.clone());
+        ctx.add_variable_from_value("logins", self.logins.clone());
+        ctx.add_variable_from_value("interviews", self.interviews.clone());
+        ctx
+    }
+}
+
+fn probe_fact(t: FactType) -> Value {
+    match t {
+        FactType::Bool => Value::Bool(true),
+        FactType::Int => Value::Int(1),
+        FactType::Float => Value::Float(0.5),
+        FactType::Str => Value::String(Arc::new("US".into())),
+        FactType::List => Value::List(Arc::new(vec![Value::String(Arc::new("x".into()))])),
+    }
+}
+
+/// A context where every name exists with a typical value, for load-time type checks.
+pub fn probe_context(env: &Arc<Env>) -> Context<'static, 'static> {
+    let mut ctx = root_context(env);
+    let s = |v: &str| Value::String(Arc::new(v.to_string()));
+    ctx.add_variable_from_value(
+        "app",
+        map(app::FIELDS.iter().map(|f| (*f, s("x"))).collect()),
+    );
+    ctx.add_variable_from_value(
+        "facts",
+        map(SCHEMA.iter().map(|(n, t, _)| (*n, probe_fact(*t))).collect()),
+    );
+    let login = map(
+        super::LOGIN_KEYS
+            .iter()
+            .map(|k| {
+                let v = match *k {
+                    "anonymized" | "vpn" | "hosting" | "proxy" | "tor" | "kp" | "ioc" => Value::Bool(true),
+                    "asn" | "count" | "failures" | "first" | "last" | "unmanaged" => Value::Int(1),
+                    "remote_tools" => Value::List(Arc::new(vec![s("anydesk")])),
+                    _ => s("x"),
+                };
+                (*k, v)
+            })
+            .collect(),
+    );
+    ctx.add_variable_from_value("logins", Value::List(Arc::new(vec![login])));
+    let iv = map(
+        super::interview_keys()
+            .into_iter()
+            .map(|k| {
+                let v = match k {
+                    "anonymized" | "weak_join" => Value::Bool(true),
+                    _ => s("x"),
+                };
+                (k, v)
+            })
+            .collect(),
+    );
+    ctx.add_variable_from_value("interviews", Value::List(Arc::new(vec![iv])));
+    ctx
+}
+
+/// Renders a CEL value for a human.
+pub fn render(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Float(x) => {
+            if x.fract() == 0.0 && x.abs() < 1e15 {
+                format!("{x:.0}")
+            } else {
+                format!("{x:.2}")
+            }
+        }
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "unknown".into(),
+        Value::List(l) => {
+            if l.is_empty() {
+                "none".into()
+            } else {
+                l.iter().map(render).collect::<Vec<_>>().join(", ")
+            }
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// Why a rule cannot run for this candidate, if it cannot.
+pub fn unmet_need(rule: &Rule, c: &Candidate, facts: &Facts, layers: Layers) -> Option<String> {
+    for n in &rule.needs {
+        let missing = match n.as_str() {
+            "logins" => (c.logins.total == 0).then(|| "no sign-ins joined to this candidate".to_string()),
+            "interviews" => c.interviews.is_empty().then(|| "no interview sessions joined".into()),
+            "geo.country" => (!layers.country).then(|| "no City or Country database (--geoip)".into()),
+            "geo.city" => (!layers.city).then(|| "no City database (--geoip)".into()),
+            "geo.asn" => (!layers.asn).then(|| "no ASN database (--geoip)".into()),
+            "geo.anonymous" => (!layers.anonymous).then(|| "no Anonymous-IP database (--geoip)".into()),
+            "claim.place" => c.claim.lat.is_none().then(|| {
+                if c.app.get(app::CLAIMED_CITY).is_some() {
+                    "claimed city not found in the gazetteer".to_string()
+                } else {
+                    "no claimed city".to_string()
+                }
+            }),
+            "claim.tz" => c.claim.tz.is_none().then(|| "no claimed zone, city or single-zone country".into()),
+            "claim.country" => c.claim.country.is_none().then(|| "no claimed country".into()),
+            other => {
+                if let Some(f) = other.strip_prefix("app.") {
+                    let i = app::FIELDS.iter().position(|x| *x == f);
+                    i.and_then(|i| c.app.get(i).is_none().then(|| format!("application has no {f}")))
+                } else if let Some(f) = other.strip_prefix("facts.") {
+                    crate::facts::Facts::index(f)
+                        .and_then(|i| (facts.values[i] == Fact::Null).then(|| format!("{f} unknown")))
+                } else {
+                    None
+                }
+            }
+        };
+        if missing.is_some() {
+            return missing;
+        }
+    }
+    None
+}
+
+/// The cells a fired rule rests on.
+fn sources(rule: &Rule, c: &Candidate, facts: &Facts) -> Vec<SourceRef> {
+    let mut s: Vec<SourceRef> = rule.reads_app.iter().map(|&f| c.app.fields.cell(f)).collect();
+    for &f in &rule.reads_facts {
+        s.extend(facts.prov[f].iter().copied());
+    }
+    if rule.reads_logins {
+        s.extend(c.logins.groups.iter().take(10).map(|g| g.first));
+    }
+    if rule.reads_interviews {
+        s.extend(c.interviews.iter().take(10).map(|i| i.fields.row.cell(0)));
+    }
+    if s.is_empty() {
+        s.push(c.app.fields.row.cell(0));
+    }
+    s.sort();
+    s.dedup();
+    // A whole-row reference adds nothing when a cell of that row is cited.
+    let cells: Vec<(u32, u32)> = s.iter().filter(|x| x.column > 0).map(|x| (x.file, x.line)).collect();
+    s.retain(|x| x.column > 0 || !cells.contains(&(x.file, x.line)));
+    s.truncate(MAX_SOURCES);
+    s
+}
+
+/// Runs every rule of the pack on one candidate.
+pub fn evaluate(
+    pack: &Pack,
+    root: &Context<'static, 'static>,
+    c: &Candidate,
+    facts: &Facts,
+    layers: Layers,
+) -> (Vec<Finding>, Vec<RuleOutcome>) {
+    let view = View::new(
+        c,
+        facts,
+        pack.rules.iter().any(|r| r.reads_logins),
+        pack.rules.iter().any(|r| r.reads_interviews),
+    );
+    let ctx = view.bind(root);
+    let mut findings = Vec::new();
+    let mut outcomes = Vec::with_capacity(pack.rules.len());
+    for (i, rule) in pack.rules.iter().enumerate() {
+        if let Some(why) = unmet_need(rule, c, facts, layers) {
+            outcomes.push(RuleOutcome::NotEvaluated(why));
+            continue;
+        }
+        match rule.when.execute(&ctx) {
+            Ok(Value::Bool(true)) => {
+                let evidence = rule
+                    .evidence
+                    .iter()
+                    .map(|p| match p {
+                        Part::Text(t) => t.clone(),
+                        Part::Expr(e) => match e.execute(&ctx) {
+                            Ok(v) => render(&v),
+                            Err(_) => "unknown".into(),
+                        },
+                    })
+                    .collect::<String>();
+                findings.push(Finding {
+                    rule: i,
+                    score: rule.score,
+                    evidence,
+                    sources: sources(rule, c, facts),
+                });
+                outcomes.push(RuleOutcome::Fired);
+            }
+            Ok(_) => outcomes.push(RuleOutcome::Quiet),
+            Err(e) => {
+                let nulls: Vec<&str> = rule
+                    .reads_facts
+                    .iter()
+                    .filter(|&&f| facts.values[f] == Fact::Null)
+                    .map(|&f| SCHEMA[f].0)
+                    .collect();
+                let why = if nulls.is_empty() {
+                    format!("could not be evaluated: {e}")
+                } else {
+                    format!("unknown: {}", nulls.join(", "))
+                };
+                outcomes.push(RuleOutcome::NotEvaluated(why));
+            }
+        }
+    }
+    (findings, outcomes)
+}

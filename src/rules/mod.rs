@@ -1,0 +1,735 @@
+//! The rule pack: TOML rule files (`rules/*.toml`, compiled in, or a folder given with
+//! `--rules`) loaded, validated and compiled to CEL programs once. Loading collects every error
+//! with file:line:column — a TOML syntax error, an unknown key, a CEL syntax error, an unknown
+//! field or fact, a type error found by a probe evaluation, a bad `needs` — and a pack with any
+//! error is refused whole. Evaluation ([`eval`]) and scoring ([`score`]) never print.
+
+pub mod eval;
+pub mod model;
+pub mod score;
+
+use crate::enrich::lists::{self, NetLists};
+use crate::facts::{FactType, SCHEMA};
+use crate::model::{app, interview, Family, Severity, Verdict};
+use cel::{Env, Program};
+use model::{PackConfig, RuleDef, RuleFile, RuleTest};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The built-in pack, compiled in. A test checks that every `rules/*.toml` is listed here.
+pub const BUILTIN_RULES: &[(&str, &str)] = &[
+    ("rules/identity.toml", include_str!("../../rules/identity.toml")),
+    ("rules/interview.toml", include_str!("../../rules/interview.toml")),
+    ("rules/location.toml", include_str!("../../rules/location.toml")),
+    ("rules/network.toml", include_str!("../../rules/network.toml")),
+    ("rules/lists.toml", include_str!("../../rules/lists.toml")),
+];
+pub const BUILTIN_PACK: &str = include_str!("../../rules/pack.toml");
+
+/// A load error with its position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+/// All errors of a pack that did not load.
+#[derive(Debug)]
+pub struct PackErrors(pub Vec<RuleError>);
+
+impl fmt::Display for PackErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PackErrors {}
+
+/// A compiled `{…}` part of an evidence template.
+pub enum Part {
+    Text(String),
+    Expr(Program),
+}
+
+/// One compiled rule.
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub family: Family,
+    pub severity: Severity,
+    pub score: u32,
+    pub description: String,
+    pub verify: String,
+    pub references: Vec<String>,
+    pub needs: Vec<String>,
+    pub force: Option<Verdict>,
+    pub when_src: String,
+    pub when: Program,
+    pub evidence: Vec<Part>,
+    /// `app.x` and `facts.y` names the rule reads, for citing sources.
+    pub reads_app: Vec<usize>,
+    pub reads_facts: Vec<usize>,
+    pub reads_logins: bool,
+    pub reads_interviews: bool,
+    pub tests: Vec<RuleTest>,
+    /// Where the rule is defined.
+    pub file: String,
+    pub line: usize,
+}
+
+/// A loaded, validated rule pack.
+pub struct Pack {
+    pub rules: Vec<Rule>,
+    pub thresholds: model::Thresholds,
+    pub caps: BTreeMap<Family, u32>,
+    pub lists: NetLists,
+    pub env: Arc<Env>,
+    /// sha256 over every rule and list file, in order.
+    pub hash: String,
+}
+
+/// Builds the CEL environment rules run in: the standard library plus string extensions.
+pub fn cel_env() -> Arc<Env> {
+    let mut env = Env::stdlib();
+    // The extension only fails on a duplicate declaration, which cannot happen on a fresh Env.
+    let _ = env.add_extension(cel::extensions::strings);
+    Arc::new(env)
+}
+
+/// Line and column (1-based) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+/// Byte offset in `text` where the content of a string value spanning `span` starts.
+fn content_start(text: &str, span: std::ops::Range<usize>) -> usize {
+    let raw = &text[span.start.min(text.len())..span.end.min(text.len())];
+    let mut start = span.start;
+    for q in ["\"\"\"", "'''", "\"", "'"] {
+        if raw.starts_with(q) {
+            start += q.len();
+            if q.len() == 3 && text[start..].starts_with('\n') {
+                start += 1;
+            } else if q.len() == 3 && text[start..].starts_with("\r\n") {
+                start += 2;
+            }
+            break;
+        }
+    }
+    start
+}
+
+/// Offset in the content of a CEL (line, column), both 1-based.
+fn offset_in(content: &str, line: isize, col: isize) -> usize {
+    let mut off = 0;
+    for (i, l) in content.split('\n').enumerate() {
+        if i as isize + 1 == line {
+            let chars: usize = l
+                .char_indices()
+                .nth((col.max(1) - 1) as usize)
+                .map(|(b, _)| b)
+                .unwrap_or(l.len());
+            return off + chars;
+        }
+        off += l.len() + 1;
+    }
+    content.len()
+}
+
+struct Loader<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<RuleError>,
+}
+
+impl Loader<'_> {
+    fn err_at(&mut self, offset: usize, message: impl Into<String>) {
+        let (line, column) = line_col(self.text, offset);
+        self.errors.push(RuleError {
+            file: self.file.to_string(),
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+}
+
+/// Names a rule may read: `app.<field>`, `facts.<fact>` and fields of list elements.
+pub const LOGIN_KEYS: &[&str] = &[
+    "ip", "country", "region", "city", "asn", "org", "anonymized", "vpn", "hosting", "proxy",
+    "tor", "kp", "ioc", "count", "failures", "first", "last", "remote_tools", "unmanaged",
+];
+
+fn interview_keys() -> Vec<&'static str> {
+    let mut k: Vec<&str> = interview::FIELDS.to_vec();
+    k.extend(["country", "anonymized", "weak_join"]);
+    k
+}
+
+/// Checks member names statically; returns (app fields, facts, reads logins, reads interviews).
+fn check_names(
+    loader: &mut Loader<'_>,
+    src: &str,
+    base: usize,
+) -> (Vec<usize>, Vec<usize>, bool, bool) {
+    let ident = regex::Regex::new(r"\b(app|facts)\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex");
+    let mut apps = Vec::new();
+    let mut facts = Vec::new();
+    for c in ident.captures_iter(src) {
+        let (ns, name) = (&c[1], &c[2]);
+        let at = base + c.get(2).map(|m| m.start()).unwrap_or(0);
+        if ns == "app" {
+            match app::FIELDS.iter().position(|f| *f == name) {
+                Some(i) => apps.push(i),
+                None => loader.err_at(at, format!("app has no field {name:?}")),
+            }
+        } else {
+            match SCHEMA.iter().position(|(f, _, _)| *f == name) {
+                Some(i) => facts.push(i),
+                None => loader.err_at(at, format!("no fact named {name:?} (see `hirescreen rules facts`)")),
+            }
+        }
+    }
+    // Iteration variables of macros over logins and interviews.
+    let iter = regex::Regex::new(r"\b(logins|interviews)\.(?:exists|all|exists_one|filter|map)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,")
+        .expect("static regex");
+    let ikeys = interview_keys();
+    let mut reads = (false, false);
+    for c in iter.captures_iter(src) {
+        let list = &c[1];
+        let var = &c[2];
+        let keys: &[&str] = if list == "logins" { LOGIN_KEYS } else { &ikeys };
+        let member = regex::Regex::new(&format!(r"\b{}\.([A-Za-z_][A-Za-z0-9_]*)", regex::escape(var)))
+            .expect("escaped regex");
+        for m in member.captures_iter(src) {
+            let name = &m[1];
+            if !keys.contains(&name) {
+                let at = base + m.get(1).map(|x| x.start()).unwrap_or(0);
+                loader.err_at(at, format!("{list} elements have no field {name:?}"));
+            }
+        }
+    }
+    if src.contains("logins") {
+        reads.0 = true;
+    }
+    if src.contains("interviews") {
+        reads.1 = true;
+    }
+    apps.sort();
+    apps.dedup();
+    facts.sort();
+    facts.dedup();
+    (apps, facts, reads.0, reads.1)
+}
+
+fn compile_expr(
+    loader: &mut Loader<'_>,
+    env: &Env,
+    src: &str,
+    base: usize,
+) -> Option<Program> {
+    match env.compile(src) {
+        Ok(p) => Some(p),
+        Err(errs) => {
+            for e in errs.errors {
+                let off = base + offset_in(src, e.pos.0, e.pos.1);
+                loader.err_at(off, format!("CEL: {}", e.msg));
+            }
+            None
+        }
+    }
+}
+
+/// Splits an evidence template into text and `{expr}` parts; `{{`/`}}` are literal braces.
+fn split_template(t: &str) -> Result<Vec<(bool, String, usize)>, (usize, String)> {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'{' if b.get(i + 1) == Some(&b'{') => {
+                text.push('{');
+                i += 2;
+            }
+            b'}' if b.get(i + 1) == Some(&b'}') => {
+                text.push('}');
+                i += 2;
+            }
+            b'{' => {
+                let start = i + 1;
+                let mut depth = 1;
+                let mut j = start;
+                let mut quote: Option<u8> = None;
+                while j < b.len() && depth > 0 {
+                    match (quote, b[j]) {
+                        (Some(q), c) if c == q => quote = None,
+                        (Some(_), _) => {}
+                        (None, b'"') | (None, b'\'') => quote = Some(b[j]),
+                        (None, b'{') => depth += 1,
+                        (None, b'}') => depth -= 1,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                if depth != 0 {
+                    return Err((i, "unclosed '{' in evidence".into()));
+                }
+                if !text.is_empty() {
+                    parts.push((false, std::mem::take(&mut text), 0));
+                }
+                parts.push((true, t[start..j - 1].to_string(), start));
+                i = j;
+            }
+            b'}' => return Err((i, "unmatched '}' in evidence (write '}}')".into())),
+            _ => {
+                let ch = t[i..].chars().next().unwrap_or(' ');
+                text.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+    if !text.is_empty() {
+        parts.push((false, text, 0));
+    }
+    Ok(parts)
+}
+
+const NEEDS_FIXED: &[&str] = &[
+    "logins", "interviews", "geo.country", "geo.city", "geo.asn", "geo.anonymous", "claim.place",
+    "claim.tz", "claim.country",
+];
+
+fn valid_need(n: &str) -> bool {
+    NEEDS_FIXED.contains(&n)
+        || n.strip_prefix("app.").is_some_and(|f| app::FIELDS.contains(&f))
+        || n.strip_prefix("facts.").is_some_and(|f| SCHEMA.iter().any(|(s, _, _)| *s == f))
+}
+
+fn compile_rule(
+    loader: &mut Loader<'_>,
+    env: &Env,
+    probe: &cel::Context<'static, 'static>,
+    def: RuleDef,
+) -> Option<Rule> {
+    let before = loader.errors.len();
+    let id_at = def.id.span().start;
+    let id = def.id.into_inner();
+    if id.trim().is_empty() || id.contains(char::is_whitespace) {
+        loader.err_at(id_at, "rule id must be non-empty with no spaces");
+    }
+    if *def.score.get_ref() > 100 {
+        loader.err_at(def.score.span().start, "score must be 0-100");
+    }
+    for (what, empty) in [
+        ("title", def.title.trim().is_empty()),
+        ("verify", def.verify.trim().is_empty()),
+        ("description", def.description.trim().is_empty()),
+        ("references", def.references.is_empty()),
+    ] {
+        if empty {
+            loader.err_at(id_at, format!("rule {id}: {what} must not be empty"));
+        }
+    }
+    let mut needs = Vec::new();
+    for n in def.needs {
+        let at = n.span().start;
+        let n = n.into_inner();
+        if !valid_need(&n) {
+            loader.err_at(at, format!("unknown need {n:?}"));
+        }
+        needs.push(n);
+    }
+    // The condition.
+    let when_span = def.when.span();
+    let when_src = def.when.into_inner();
+    let when_base = content_start(loader.text, when_span);
+    let (mut reads_app, mut reads_facts, mut rl, mut ri) = check_names(loader, &when_src, when_base);
+    let when = compile_expr(loader, env, &when_src, when_base);
+    // The evidence template.
+    let ev_span = def.evidence.span();
+    let ev_src = def.evidence.into_inner();
+    let ev_base = content_start(loader.text, ev_span);
+    let mut evidence = Vec::new();
+    match split_template(&ev_src) {
+        Err((at, msg)) => loader.err_at(ev_base + at, msg),
+        Ok(parts) => {
+            for (is_expr, s, at) in parts {
+                if is_expr {
+                    let (a, f, l, i) = check_names(loader, &s, ev_base + at);
+                    reads_app.extend(a);
+                    reads_facts.extend(f);
+                    rl |= l;
+                    ri |= i;
+                    if let Some(p) = compile_expr(loader, env, &s, ev_base + at) {
+                        evidence.push(Part::Expr(p));
+                    }
+                } else {
+                    evidence.push(Part::Text(s));
+                }
+            }
+        }
+    }
+    reads_app.sort();
+    reads_app.dedup();
+    reads_facts.sort();
+    reads_facts.dedup();
+    let when = when?;
+    // Probe evaluation: every name present with a typical value, so type errors surface now.
+    if loader.errors.len() == before {
+        match when.execute(probe) {
+            Ok(cel::Value::Bool(_)) => {}
+            Ok(other) => loader.err_at(
+                when_base,
+                format!("condition must be a boolean, got {:?}", other.type_of()),
+            ),
+            Err(e) => loader.err_at(when_base, format!("type error: {e}")),
+        }
+        for p in &evidence {
+            if let Part::Expr(p) = p {
+                if let Err(e) = p.execute(probe) {
+                    loader.err_at(ev_base, format!("evidence: {e}"));
+                }
+            }
+        }
+    }
+    let (has_fire, has_quiet) = (
+        def.tests.iter().any(|t| t.expect == model::Expect::Fire),
+        def.tests.iter().any(|t| t.expect == model::Expect::Quiet),
+    );
+    if !has_fire || !has_quiet {
+        loader.err_at(id_at, format!("rule {id}: needs at least one test that fires and one that stays quiet"));
+    }
+    if loader.errors.len() != before {
+        return None;
+    }
+    let (line, _) = line_col(loader.text, id_at);
+    Some(Rule {
+        id,
+        title: def.title,
+        family: def.family,
+        severity: def.severity,
+        score: def.score.into_inner(),
+        description: def.description,
+        verify: def.verify,
+        references: def.references,
+        needs,
+        force: def.force,
+        when_src,
+        when,
+        evidence,
+        reads_app,
+        reads_facts,
+        reads_logins: rl,
+        reads_interviews: ri,
+        tests: def.tests,
+        file: loader.file.to_string(),
+        line,
+    })
+}
+
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> RuleError {
+    let (line, column) = e
+        .span()
+        .map(|s| line_col(text, s.start))
+        .unwrap_or((1, 1));
+    RuleError {
+        file: file.to_string(),
+        line,
+        column,
+        message: e.message().to_string(),
+    }
+}
+
+impl Pack {
+    pub fn builtin() -> Result<Pack, PackErrors> {
+        let lists = [
+            ("rules/lists/kp_ranges.csv", lists::KP_RANGES.to_string()),
+            ("rules/lists/asn_anonymizers.csv", lists::ASN_ANONYMIZERS.to_string()),
+            ("rules/lists/ioc_ips.csv", lists::IOC_IPS.to_string()),
+        ];
+        let files: Vec<(String, String)> = BUILTIN_RULES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        Pack::from_texts(
+            &files,
+            ("rules/pack.toml", BUILTIN_PACK),
+            lists.map(|(n, t)| (n.to_string(), t)),
+        )
+    }
+
+    /// Loads a rules folder: `*.toml` rule files, `pack.toml`, and `lists/` (the built-in lists
+    /// where the folder has none).
+    pub fn from_dir(dir: &Path) -> Result<Pack, PackErrors> {
+        let fail = |msg: String| {
+            PackErrors(vec![RuleError {
+                file: dir.display().to_string(),
+                line: 0,
+                column: 0,
+                message: msg,
+            }])
+        };
+        let mut files = Vec::new();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| fail(format!("cannot read rules folder: {e}")))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        entries.sort();
+        let mut pack_text = None;
+        for p in entries {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| fail(format!("{}: {e}", p.display())))?;
+            if p.file_name().is_some_and(|n| n == "pack.toml") {
+                pack_text = Some((p.display().to_string(), text));
+            } else {
+                files.push((p.display().to_string(), text));
+            }
+        }
+        let (pack_name, pack_text) = pack_text
+            .unwrap_or_else(|| ("rules/pack.toml (built-in)".into(), BUILTIN_PACK.to_string()));
+        let list = |name: &str, builtin: &str| {
+            let p = dir.join("lists").join(name);
+            match std::fs::read_to_string(&p) {
+                Ok(t) => (p.display().to_string(), t),
+                Err(_) => (format!("rules/lists/{name} (built-in)"), builtin.to_string()),
+            }
+        };
+        let lists = [
+            list("kp_ranges.csv", lists::KP_RANGES),
+            list("asn_anonymizers.csv", lists::ASN_ANONYMIZERS),
+            list("ioc_ips.csv", lists::IOC_IPS),
+        ];
+        Pack::from_texts(&files, (&pack_name, &pack_text), lists)
+    }
+
+    pub fn from_texts(
+        files: &[(String, String)],
+        pack: (&str, &str),
+        list_files: [(String, String); 3],
+    ) -> Result<Pack, PackErrors> {
+        let env = cel_env();
+        let probe = eval::probe_context(&env);
+        let mut errors = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for (name, text) in files {
+            hasher.update(name.as_bytes());
+            hasher.update(text.as_bytes());
+            let parsed: RuleFile = match toml::from_str(text) {
+                Ok(f) => f,
+                Err(e) => {
+                    errors.push(toml_error(name, text, &e));
+                    continue;
+                }
+            };
+            let mut loader = Loader {
+                file: name,
+                text,
+                errors: Vec::new(),
+            };
+            for def in parsed.rule {
+                let id_at = def.id.span().start;
+                if let Some(rule) = compile_rule(&mut loader, &env, &probe, def) {
+                    if !seen.insert(rule.id.clone()) {
+                        loader.err_at(id_at, format!("duplicate rule id {:?}", rule.id));
+                    } else {
+                        rules.push(rule);
+                    }
+                }
+            }
+            errors.extend(loader.errors);
+        }
+        let config: Option<PackConfig> = match toml::from_str(pack.1) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errors.push(toml_error(pack.0, pack.1, &e));
+                None
+            }
+        };
+        hasher.update(pack.1.as_bytes());
+        let mut parsed_lists = None;
+        for (n, t) in &list_files {
+            hasher.update(n.as_bytes());
+            hasher.update(t.as_bytes());
+        }
+        match NetLists::parse(&list_files[0].1, &list_files[1].1, &list_files[2].1) {
+            Ok(l) => parsed_lists = Some(l),
+            Err(e) => errors.push(RuleError {
+                file: e.file.clone(),
+                line: e.line as usize,
+                column: 1,
+                message: e.reason,
+            }),
+        }
+        if !errors.is_empty() {
+            return Err(PackErrors(errors));
+        }
+        let (Some(config), Some(lists)) = (config, parsed_lists) else {
+            return Err(PackErrors(Vec::new()));
+        };
+        let hash = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>();
+        Ok(Pack {
+            rules,
+            thresholds: config.verdict,
+            caps: config.caps,
+            lists,
+            env,
+            hash: format!("sha256:{}", &hash[..16]),
+        })
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// The type name of a fact, for `rules facts`.
+pub fn fact_type_name(t: FactType) -> &'static str {
+    match t {
+        FactType::Bool => "bool",
+        FactType::Int => "int",
+        FactType::Float => "double",
+        FactType::Str => "string",
+        FactType::List => "list(string)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack_with(rule: &str) -> Result<Pack, PackErrors> {
+        let lists = [
+            ("k".to_string(), lists::KP_RANGES.to_string()),
+            ("a".to_string(), lists::ASN_ANONYMIZERS.to_string()),
+            ("i".to_string(), lists::IOC_IPS.to_string()),
+        ];
+        Pack::from_texts(&[("t.toml".into(), rule.into())], ("pack.toml", BUILTIN_PACK), lists)
+    }
+
+    const OK_RULE: &str = r#"
+[[rule]]
+id = "t.ok"
+title = "t"
+family = "location"
+severity = "low"
+score = 5
+description = "d"
+verify = "v"
+references = ["r"]
+when = "facts.kp_hits > 0"
+evidence = "{facts.kp_hits} hits"
+[[rule.test]]
+name = "f"
+expect = "fire"
+[[rule.test]]
+name = "q"
+expect = "quiet"
+"#;
+
+    #[test]
+    fn builtin_pack_loads() {
+        let p = Pack::builtin().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!p.rules.is_empty());
+    }
+
+    #[test]
+    fn every_rule_file_is_compiled_in() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if name.ends_with(".toml") && name != "pack.toml" {
+                let listed = format!("rules/{name}");
+                assert!(
+                    BUILTIN_RULES.iter().any(|(n, _)| *n == listed),
+                    "{listed} is not in BUILTIN_RULES"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_good_rule_loads() {
+        let p = pack_with(OK_RULE).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.rules[0].reads_facts, vec![crate::facts::KP_HITS]);
+    }
+
+    #[test]
+    fn cel_syntax_error_has_file_line_column() {
+        let bad = OK_RULE.replace("when = \"facts.kp_hits > 0\"", "when = \"facts.kp_hits > \"");
+        let e = pack_with(&bad).err().unwrap();
+        let err = &e.0[0];
+        assert_eq!((err.file.as_str(), err.line), ("t.toml", 11));
+        // The content starts at column 9 (after `when = "`); the error is at its end.
+        assert_eq!(err.column, 9 + "facts.kp_hits > ".len());
+    }
+
+    #[test]
+    fn unknown_fact_and_field_are_pinned() {
+        let bad = OK_RULE.replace("facts.kp_hits > 0", "facts.kp_hitz > 0 || app.nmae == 'x'");
+        let e = pack_with(&bad).err().unwrap();
+        let msgs: Vec<String> = e.0.iter().map(|e| e.to_string()).collect();
+        assert!(msgs.iter().any(|m| m.starts_with("t.toml:11:15:") && m.contains("kp_hitz")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("\"nmae\"")), "{msgs:?}");
+    }
+
+    #[test]
+    fn unknown_key_and_type_errors_fail_loudly() {
+        let typo = OK_RULE.replace("severity = \"low\"", "severity = \"low\"\nseverty = 1");
+        assert!(pack_with(&typo).err().unwrap().0[0].message.contains("severty"));
+        let typed = OK_RULE.replace("facts.kp_hits > 0", "facts.claimed_country > 3");
+        let e = pack_with(&typed).err().unwrap();
+        assert!(e.0[0].message.contains("type error"), "{}", e);
+        let not_bool = OK_RULE.replace("facts.kp_hits > 0", "facts.kp_hits");
+        assert!(pack_with(&not_bool).is_err());
+    }
+
+    #[test]
+    fn bad_regex_is_rejected_at_load() {
+        let bad = OK_RULE.replace("facts.kp_hits > 0", "app.email.matches('[')");
+        let e = pack_with(&bad).err().unwrap();
+        assert!(e.to_string().contains("regex"), "{e}");
+    }
+
+    #[test]
+    fn a_rule_without_both_kinds_of_test_is_refused() {
+        let bad = OK_RULE.replace("expect = \"quiet\"", "expect = \"fire\"");
+        assert!(pack_with(&bad).err().unwrap().to_string().contains("stays quiet"));
+    }
+
+    #[test]
+    fn templates_split() {
+        let p = split_template("a {x.y} b {{c}} {size([1])}").unwrap();
+        assert_eq!(p.len(), 4);
+        assert!(split_template("a {x").is_err());
+        assert!(split_template("a }").is_err());
+    }
+}

@@ -3,10 +3,12 @@
 //! links candidates that share identity artefacts, and reports per candidate a score, a
 //! verdict and the evidence behind every finding. See SPEC.md for the contract.
 
+pub mod cli;
+pub mod engine;
 pub mod enrich;
+pub mod facts;
 pub mod ingest;
 pub mod model;
-pub mod facts;
 pub mod norm;
-pub mod engine;
+pub mod report;
 pub mod rules;

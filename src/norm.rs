@@ -87,17 +87,41 @@ pub fn phone(s: &str, country: Option<&str>) -> Option<String> {
 }
 
 const ADDRESS_WORDS: &[(&str, &str)] = &[
-    ("street", "st"), ("avenue", "ave"), ("av", "ave"), ("road", "rd"), ("boulevard", "blvd"),
-    ("drive", "dr"), ("lane", "ln"), ("court", "ct"), ("place", "pl"), ("square", "sq"),
-    ("highway", "hwy"), ("parkway", "pkwy"), ("terrace", "ter"), ("circle", "cir"),
-    ("suite", "ste"), ("apartment", "apt"), ("unit", "apt"), ("number", ""), ("no", ""),
-    ("north", "n"), ("south", "s"), ("east", "e"), ("west", "w"), ("floor", "fl"),
-    ("building", "bldg"), ("mount", "mt"), ("saint", "st"), ("fort", "ft"),
+    ("street", "st"),
+    ("avenue", "ave"),
+    ("av", "ave"),
+    ("road", "rd"),
+    ("boulevard", "blvd"),
+    ("drive", "dr"),
+    ("lane", "ln"),
+    ("court", "ct"),
+    ("place", "pl"),
+    ("square", "sq"),
+    ("highway", "hwy"),
+    ("parkway", "pkwy"),
+    ("terrace", "ter"),
+    ("circle", "cir"),
+    ("suite", "ste"),
+    ("apartment", "apt"),
+    ("unit", "apt"),
+    ("number", ""),
+    ("no", ""),
+    ("north", "n"),
+    ("south", "s"),
+    ("east", "e"),
+    ("west", "w"),
+    ("floor", "fl"),
+    ("building", "bldg"),
+    ("mount", "mt"),
+    ("saint", "st"),
+    ("fort", "ft"),
 ];
 
 /// A postal address folded for comparison: "12 Oak Street, Apt. 4B" = "12 oak st apt 4b".
 pub fn address(s: &str) -> Option<String> {
-    let ascii = deunicode::deunicode(s).to_ascii_lowercase().replace('#', " apt ");
+    let ascii = deunicode::deunicode(s)
+        .to_ascii_lowercase()
+        .replace('#', " apt ");
     let mut out: Vec<&str> = Vec::new();
     for w in ascii.split(|c: char| !c.is_ascii_alphanumeric()) {
         if w.is_empty() {
@@ -136,7 +160,10 @@ mod tests {
 
     #[test]
     fn emails_fold_case_tags_and_gmail_dots() {
-        assert_eq!(email(" J.Doe+jobs@GMail.com "), Some("jdoe@gmail.com".into()));
+        assert_eq!(
+            email(" J.Doe+jobs@GMail.com "),
+            Some("jdoe@gmail.com".into())
+        );
         assert_eq!(email("j.doe@example.com"), Some("j.doe@example.com".into()));
         assert_eq!(email("nope"), None);
     }
@@ -146,7 +173,10 @@ mod tests {
         let a = phone("+1 (555) 010-0199", None);
         assert_eq!(a, phone("555.010.0199", Some("US")));
         assert_eq!(a, phone("1-555-010-0199", Some("US")));
-        assert_eq!(phone("0044 20 7946 0000", None), phone("020 7946 0000", Some("GB")));
+        assert_eq!(
+            phone("0044 20 7946 0000", None),
+            phone("020 7946 0000", Some("GB"))
+        );
         assert_eq!(phone("12", None), None);
     }
 
@@ -156,7 +186,10 @@ mod tests {
             address("12 Oak Street, Apt. 4B"),
             address("12 oak st   apt 4b")
         );
-        assert_eq!(address("12 Oak Street, Unit 4B"), Some("12 oak st apt 4b".into()));
+        assert_eq!(
+            address("12 Oak Street, Unit 4B"),
+            Some("12 oak st apt 4b".into())
+        );
         assert_eq!(address("12 Oak St #4B"), Some("12 oak st apt 4b".into()));
         assert_ne!(address("12 Oak Street"), address("14 Oak Street"));
     }

@@ -4,17 +4,20 @@
 
 pub mod ruletest;
 
+use crate::enrich::gazetteer::Gazetteer;
 use crate::enrich::lists::NetLists;
 use crate::enrich::mmdb::DbInfo;
 use crate::enrich::{lookup_uncached, Enricher, GeoLookup, Layers};
 use crate::facts::watch::Watchlist;
 use crate::facts::{self, FactEnv, Facts};
-use crate::enrich::gazetteer::Gazetteer;
 use crate::ingest::countries::Countries;
 use crate::ingest::format::{canonical_formats, FormatDef, Kind};
 use crate::ingest::values::{norm_email, parse_bool, parse_ip};
 use crate::ingest::{self, records, Fate, FileReport, Input, Opened};
-use crate::model::{app, identity, interview, login, watch, Candidate, FileTable, Finding, LoginRow, LoginTrail, RuleOutcome, Verdict};
+use crate::model::{
+    app, identity, interview, login, watch, Candidate, FileTable, Finding, LoginRow, LoginTrail,
+    RuleOutcome, Verdict,
+};
 use crate::rules::{eval, score, Pack};
 use chrono_tz::Tz;
 use rayon::prelude::*;
@@ -94,9 +97,18 @@ struct Index {
 
 impl Index {
     /// Joins by candidate_id, else account (identities file), else email.
-    fn join(&self, id: Option<&str>, account: Option<&str>, email: Option<&str>) -> Result<usize, String> {
+    fn join(
+        &self,
+        id: Option<&str>,
+        account: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<usize, String> {
         if let Some(id) = id {
-            return self.by_id.get(id.trim()).copied().ok_or_else(|| format!("candidate_id {id}"));
+            return self
+                .by_id
+                .get(id.trim())
+                .copied()
+                .ok_or_else(|| format!("candidate_id {id}"));
         }
         if let Some(a) = account {
             if let Some(&i) = self.by_account.get(&a.trim().to_lowercase()) {
@@ -135,11 +147,16 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         match ingest::open(id, &path, &name, &opts.formats, opts.tz)? {
             Opened::Input(input) => {
                 if is_watch && input.kind() != Kind::Watchlist {
-                    anyhow::bail!("{name}: given with --watchlist but its header is a {} file", input.kind());
+                    anyhow::bail!(
+                        "{name}: given with --watchlist but its header is a {} file",
+                        input.kind()
+                    );
                 }
                 inputs.push(*input);
             }
-            Opened::Unrecognised { headers, syntax, .. } => {
+            Opened::Unrecognised {
+                headers, syntax, ..
+            } => {
                 let shown: Vec<String> = headers.iter().take(12).cloned().collect();
                 let reason = format!(
                     "not a known export ({syntax}; header: {}); see `hirescreen inspect {name}`",
@@ -174,8 +191,13 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             };
             let id = a.get(app::CANDIDATE_ID).unwrap_or("").to_string();
             if let Some(&i) = index.by_id.get(&id) {
-                let line = first_line.get(&id).copied().unwrap_or(candidates[i].app.fields.row.line);
-                return Fate::Rejected(format!("duplicate candidate_id {id} (first at line {line})"));
+                let line = first_line
+                    .get(&id)
+                    .copied()
+                    .unwrap_or(candidates[i].app.fields.row.line);
+                return Fate::Rejected(format!(
+                    "duplicate candidate_id {id} (first at line {line})"
+                ));
             }
             if opts.only.as_deref().is_some_and(|o| o != id) {
                 return Fate::Used;
@@ -199,13 +221,19 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             Fate::Used
         });
     }
-    let only_skip = |i: &Index, key: &Result<usize, String>| opts.only.is_some() && key.is_err() && !i.by_id.is_empty();
+    let only_skip = |i: &Index, key: &Result<usize, String>| {
+        opts.only.is_some() && key.is_err() && !i.by_id.is_empty()
+    };
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Identities) {
         input.for_each(|row, _, _| {
             let Some(account) = row.get(identity::ACCOUNT) else {
                 return Fate::Rejected("missing required value account".into());
             };
-            let target = index.join(row.get(identity::CANDIDATE_ID), None, row.get(identity::EMAIL));
+            let target = index.join(
+                row.get(identity::CANDIDATE_ID),
+                None,
+                row.get(identity::EMAIL),
+            );
             match target {
                 Ok(i) => {
                     index.by_account.insert(account.to_lowercase(), i);
@@ -292,7 +320,11 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             let latency = match row.get(login::LATENCY_MS).map(|s| s.parse::<f64>()) {
                 Some(Ok(x)) if x.is_finite() && x >= 0.0 => Some(x),
                 Some(_) => {
-                    report.warn_value(row.at.line, cols[login::LATENCY_MS], "latency_ms is not a number");
+                    report.warn_value(
+                        row.at.line,
+                        cols[login::LATENCY_MS],
+                        "latency_ms is not a number",
+                    );
                     None
                 }
                 None => None,

@@ -42,7 +42,11 @@ fn write_csv(path: &Path, rows: &[BTreeMap<String, String>]) -> std::io::Result<
     let mut w = csv::Writer::from_path(path)?;
     w.write_record(&headers)?;
     for r in rows {
-        w.write_record(headers.iter().map(|h| r.get(h).map(String::as_str).unwrap_or("")))?;
+        w.write_record(
+            headers
+                .iter()
+                .map(|h| r.get(h).map(String::as_str).unwrap_or("")),
+        )?;
     }
     w.flush()
 }
@@ -55,7 +59,8 @@ fn rows_of(
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let mut m: BTreeMap<String, String> = r.iter().map(|(k, v)| (k.clone(), text(v))).collect();
+            let mut m: BTreeMap<String, String> =
+                r.iter().map(|(k, v)| (k.clone(), text(v))).collect();
             for (k, v) in defaults(i, r) {
                 m.entry(k.to_string()).or_insert(v);
             }
@@ -98,7 +103,13 @@ fn static_geo(rows: &[GeoRow]) -> Result<StaticGeo, String> {
 const BASE_TS: i64 = 1_767_607_200; // 2026-01-05T10:00:00Z
 
 /// Runs one test of one rule.
-pub fn run_test(pack: &Pack, reference: &Reference, rule: &Rule, t: &RuleTest, n: usize) -> TestResult {
+pub fn run_test(
+    pack: &Pack,
+    reference: &Reference,
+    rule: &Rule,
+    t: &RuleTest,
+    n: usize,
+) -> TestResult {
     let result = |passed: bool, detail: String| TestResult {
         rule: rule.id.clone(),
         test: t.name.clone(),
@@ -158,12 +169,15 @@ pub fn run_test(pack: &Pack, reference: &Reference, rule: &Rule, t: &RuleTest, n
         }
         let geo = static_geo(&t.geo)?;
         let opts = Options {
-            inputs: vec![
-                dir.join("applications.csv"),
-            ]
-            .into_iter()
-            .chain(["logins.csv", "interviews.csv"].iter().map(|f| dir.join(f)).filter(|p| p.exists()))
-            .collect(),
+            inputs: vec![dir.join("applications.csv")]
+                .into_iter()
+                .chain(
+                    ["logins.csv", "interviews.csv"]
+                        .iter()
+                        .map(|f| dir.join(f))
+                        .filter(|p| p.exists()),
+                )
+                .collect(),
             watchlists,
             geo: &geo,
             databases: Vec::new(),
@@ -197,7 +211,11 @@ pub fn run_test(pack: &Pack, reference: &Reference, rule: &Rule, t: &RuleTest, n
                 RuleOutcome::Quiet => "stayed quiet".to_string(),
                 RuleOutcome::NotEvaluated(w) => format!("was not evaluated ({w})"),
             };
-            let want = if t.expect == Expect::Fire { "fire" } else { "stay quiet" };
+            let want = if t.expect == Expect::Fire {
+                "fire"
+            } else {
+                "stay quiet"
+            };
             result(ok, format!("expected to {want}; {what}"))
         }
     }
@@ -230,6 +248,10 @@ mod tests {
             .filter(|r| !r.passed)
             .map(|r| format!("{} / {}: {}", r.rule, r.test, r.detail))
             .collect();
-        assert!(failed.is_empty(), "failing rule tests:\n{}", failed.join("\n"));
+        assert!(
+            failed.is_empty(),
+            "failing rule tests:\n{}",
+            failed.join("\n")
+        );
     }
 }

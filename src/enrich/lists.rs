@@ -146,8 +146,12 @@ mod tests {
 
     #[test]
     fn asn_list_marks_lookups() {
-        let l = NetLists::parse("cidr\n", "asn,name,kind\nAS9009,M247,hosting\n", "cidr,label\n")
-            .unwrap();
+        let l = NetLists::parse(
+            "cidr\n",
+            "asn,name,kind\nAS9009,M247,hosting\n",
+            "cidr,label\n",
+        )
+        .unwrap();
         let mut info = IpInfo {
             asn: Some(9009),
             ..IpInfo::default()

@@ -213,7 +213,11 @@ impl GeoLookup for MmdbGeo {
                             info.asn_org = non_empty(rec.autonomous_system_organization);
                         }
                         if info.country.is_none() {
-                            let c = rec.country.as_ref().and_then(|c| c.iso_code).or(rec.country_code);
+                            let c = rec
+                                .country
+                                .as_ref()
+                                .and_then(|c| c.iso_code)
+                                .or(rec.country_code);
                             info.country = non_empty(c);
                         }
                     }
@@ -254,7 +258,10 @@ mod tests {
         assert_eq!(classify("GeoIP2-City"), Some(DbKind::City));
         assert_eq!(classify("GeoLite2-Country"), Some(DbKind::Country));
         assert_eq!(classify("DBIP-City-Lite"), Some(DbKind::City));
-        assert_eq!(classify("DBIP-ASN-Lite (compat=GeoLite2-ASN)"), Some(DbKind::Asn));
+        assert_eq!(
+            classify("DBIP-ASN-Lite (compat=GeoLite2-ASN)"),
+            Some(DbKind::Asn)
+        );
         assert_eq!(classify("GeoIP2-Anonymous-IP"), Some(DbKind::AnonymousIp));
         assert_eq!(classify("hirescreen-Synthetic-City"), Some(DbKind::City));
         assert_eq!(classify("country ipvAll"), Some(DbKind::Country));

@@ -157,7 +157,15 @@ pub fn resolve_claim(a: &crate::model::Application, gaz: &Gazetteer) -> Claim {
     };
     if let Some(city) = a.get(app::CLAIMED_CITY) {
         if let Some(p) = gaz.find(city, a.get(app::CLAIMED_REGION), country.as_deref()) {
-            claim.place = Some(format!("{}, {}, {}", p.name, p.admin1, p.country).into());
+            // Numeric admin1 codes (most countries) mean nothing to a reader.
+            claim.place = Some(
+                if p.admin1.chars().all(|c| c.is_ascii_alphabetic()) && !p.admin1.is_empty() {
+                    format!("{}, {}, {}", p.name, p.admin1, p.country)
+                } else {
+                    format!("{}, {}", p.name, p.country)
+                }
+                .into(),
+            );
             claim.lat = Some(p.lat);
             claim.lon = Some(p.lon);
             claim.tz = Some(p.tz);
@@ -221,7 +229,10 @@ fn identity_facts(c: &Candidate, f: &mut Facts) {
         f.set(
             NAME_VS_ID_DOC,
             Fact::Float(names::similarity(n, d)),
-            [a.fields.cell(app::FULL_NAME), a.fields.cell(app::ID_DOC_NAME)],
+            [
+                a.fields.cell(app::FULL_NAME),
+                a.fields.cell(app::ID_DOC_NAME),
+            ],
         );
     }
     let country = a.get(app::CLAIMED_COUNTRY);
@@ -238,10 +249,23 @@ fn identity_facts(c: &Candidate, f: &mut Facts) {
     differs(app::PAYMENT_COUNTRY, PAYMENT_COUNTRY_DIFFERS, f);
     if let Some(m) = a.get(app::PAYMENT_METHOD) {
         let t = m.to_ascii_lowercase();
-        let crypto = ["crypto", "usdt", "usdc", "bitcoin", "btc", "eth", "stablecoin", "tether"]
-            .iter()
-            .any(|w| t.contains(w));
-        f.set(PAYMENT_CRYPTO, Fact::Bool(crypto), [a.fields.cell(app::PAYMENT_METHOD)]);
+        let crypto = [
+            "crypto",
+            "usdt",
+            "usdc",
+            "bitcoin",
+            "btc",
+            "eth",
+            "stablecoin",
+            "tether",
+        ]
+        .iter()
+        .any(|w| t.contains(w));
+        f.set(
+            PAYMENT_CRYPTO,
+            Fact::Bool(crypto),
+            [a.fields.cell(app::PAYMENT_METHOD)],
+        );
     }
     let addr = |field| a.get(field).and_then(crate::norm::address);
     let ship = addr(app::SHIPPING_ADDRESS);
@@ -281,7 +305,11 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
             shown.push((d.to_string(), cell(interview::DISPLAY_NAME)));
         }
         if let Some(ch) = iv.get(interview::DISPLAY_NAME_CHANGES) {
-            let parts: Vec<&str> = ch.split('|').map(str::trim).filter(|s| !s.is_empty()).collect();
+            let parts: Vec<&str> = ch
+                .split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
             if !parts.is_empty() {
                 bump(RENAMED_IN_CALL, cell(interview::DISPLAY_NAME_CHANGES));
             }
@@ -300,9 +328,15 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
                 bump(LIVE_ID_NAME_MISMATCH, cell(interview::LIVE_ID_NAME));
             }
         }
-        match iv.get(interview::LIVE_ID).map(str::to_ascii_lowercase).as_deref() {
+        match iv
+            .get(interview::LIVE_ID)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("refused") | Some("none") => bump(LIVE_ID_REFUSED, cell(interview::LIVE_ID)),
-            Some("screenshot") | Some("photo") => bump(LIVE_ID_SCREENSHOT, cell(interview::LIVE_ID)),
+            Some("screenshot") | Some("photo") => {
+                bump(LIVE_ID_SCREENSHOT, cell(interview::LIVE_ID))
+            }
             _ => {}
         }
         for (field, fact) in [
@@ -338,7 +372,11 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
         }
     }
     let n = c.interviews.len() as i64;
-    f.set(INTERVIEWS, Fact::Int(n), c.interviews.iter().map(|i| i.fields.row.cell(0)));
+    f.set(
+        INTERVIEWS,
+        Fact::Int(n),
+        c.interviews.iter().map(|i| i.fields.row.cell(0)),
+    );
     if n == 0 {
         return;
     }
@@ -358,7 +396,11 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
         f.set(k, Fact::Int(v), src);
     }
     let camera_src = f.prov[CAMERA_OFF].clone();
-    f.set(CAMERA_OFF_STAGES, Fact::Int(off_stages.len() as i64), camera_src);
+    f.set(
+        CAMERA_OFF_STAGES,
+        Fact::Int(off_stages.len() as i64),
+        camera_src,
+    );
     f.set(
         INTERVIEW_NAMES_UNMATCHED,
         Fact::List(plain_list(unmatched)),
@@ -455,7 +497,11 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
     let t = &c.logins;
     let claim = &c.claim;
     let claim_src = c.app.fields.cell(app::CLAIMED_COUNTRY);
-    f.set(LOGINS, Fact::Int(t.total as i64), t.groups.iter().take(20).map(|g| g.first));
+    f.set(
+        LOGINS,
+        Fact::Int(t.total as i64),
+        t.groups.iter().take(20).map(|g| g.first),
+    );
     // Addresses in North Korea's allocation or on the indicator list, anywhere.
     let mut kp = 0i64;
     let mut kp_src = Vec::new();
@@ -546,7 +592,9 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
                 }
             }
         }
-        if let (Some(la), Some(lo), Some(cla), Some(clo)) = (info.lat, info.lon, claim.lat, claim.lon) {
+        if let (Some(la), Some(lo), Some(cla), Some(clo)) =
+            (info.lat, info.lon, claim.lat, claim.lon)
+        {
             if !info.anonymized() {
                 kms.push((distance_km(la, lo, cla, clo), g.count));
             }
@@ -559,7 +607,11 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
         t.groups.iter().take(20).map(|g| g.first),
     );
     if claim.country.is_some() && geo > 0 {
-        f.set(LOGINS_OUTSIDE_CLAIM, Fact::Int(n_out), out_src.iter().copied().take(21));
+        f.set(
+            LOGINS_OUTSIDE_CLAIM,
+            Fact::Int(n_out),
+            out_src.iter().copied().take(21),
+        );
         f.set(
             SHARE_OUTSIDE_CLAIM,
             Fact::Float(n_out as f64 / geo as f64),
@@ -570,13 +622,21 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
             Fact::List(pct_list(outside)),
             out_src.iter().copied().take(21),
         );
-        f.set(DIRECT_OUTSIDE_CLAIM, Fact::Int(n_direct_out), direct_src.iter().copied().take(21));
+        f.set(
+            DIRECT_OUTSIDE_CLAIM,
+            Fact::Int(n_direct_out),
+            direct_src.iter().copied().take(21),
+        );
         f.set(
             DIRECT_COUNTRIES_OUTSIDE_CLAIM,
             Fact::List(pct_list(direct_outside)),
             direct_src.iter().copied().take(21),
         );
-        f.set(ANONYMIZED_OUTSIDE_CLAIM, Fact::Int(anon_out), anon_src.iter().copied().take(20));
+        f.set(
+            ANONYMIZED_OUTSIDE_CLAIM,
+            Fact::Int(anon_out),
+            anon_src.iter().copied().take(20),
+        );
     }
     if !kms.is_empty() {
         kms.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -596,13 +656,21 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
             [c.app.fields.cell(app::CLAIMED_CITY)],
         );
     }
-    f.set(ANONYMIZED_LOGINS, Fact::Int(anon), anon_src.iter().copied().take(20));
+    f.set(
+        ANONYMIZED_LOGINS,
+        Fact::Int(anon),
+        anon_src.iter().copied().take(20),
+    );
     f.set(
         ANONYMIZED_SHARE,
         Fact::Float(anon as f64 / t.total as f64),
         anon_src.iter().copied().take(20),
     );
-    f.set(ANONYMIZERS, Fact::List(plain_list(anonymizers)), anon_src.iter().copied().take(20));
+    f.set(
+        ANONYMIZERS,
+        Fact::List(plain_list(anonymizers)),
+        anon_src.iter().copied().take(20),
+    );
     travel_facts(c, f);
     // Devices and tools.
     let tools: Vec<String> = REMOTE_TOOLS
@@ -612,7 +680,11 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
         .map(|(_, n)| n.to_string())
         .collect();
     f.set(REMOTE_TOOLS_USED, Fact::List(tools), t.first_remote_tool);
-    f.set(UNMANAGED_LOGINS, Fact::Int(t.unmanaged as i64), t.first_unmanaged);
+    f.set(
+        UNMANAGED_LOGINS,
+        Fact::Int(t.unmanaged as i64),
+        t.first_unmanaged,
+    );
     let known = t.managed + t.unmanaged;
     if known > 0 {
         f.set(
@@ -621,7 +693,11 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
             t.first_unmanaged,
         );
     }
-    f.set(LATENCY_SAMPLES, Fact::Int(t.latency_n as i64), t.first_latency);
+    f.set(
+        LATENCY_SAMPLES,
+        Fact::Int(t.latency_n as i64),
+        t.first_latency,
+    );
     if t.latency_n > 0 {
         f.set(
             LATENCY_MS_MEAN,
@@ -684,7 +760,9 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
         if a.ip == b.ip {
             continue;
         }
-        let (Some(la1), Some(lo1), Some(la2), Some(lo2)) = (a.info.lat, a.info.lon, b.info.lat, b.info.lon) else {
+        let (Some(la1), Some(lo1), Some(la2), Some(lo2)) =
+            (a.info.lat, a.info.lon, b.info.lat, b.info.lon)
+        else {
             continue;
         };
         let km = distance_km(la1, lo1, la2, lo2);
@@ -731,7 +809,11 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
         }
     }
     if !with_country.is_empty() {
-        f.set(MAX_COUNTRIES_24H, Fact::Int(max_c as i64), max_src.into_iter().take(20));
+        f.set(
+            MAX_COUNTRIES_24H,
+            Fact::Int(max_c as i64),
+            max_src.into_iter().take(20),
+        );
     }
     // Early sign-ins elsewhere, later ones in the claimed country.
     if let Some(cl) = claim.country.as_deref() {
@@ -748,7 +830,11 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
             if let Some(l) = later {
                 src.push(t.groups[l.group as usize].first);
             }
-            f.set(EARLY_ELSEWHERE_THEN_CLAIM, Fact::Bool(later.is_some()), src.clone());
+            f.set(
+                EARLY_ELSEWHERE_THEN_CLAIM,
+                Fact::Bool(later.is_some()),
+                src.clone(),
+            );
             f.set(EARLY_COUNTRIES, Fact::List(plain_list(countries)), src);
         } else if !with_country.is_empty() {
             f.set(EARLY_ELSEWHERE_THEN_CLAIM, Fact::Bool(false), []);
@@ -781,11 +867,20 @@ fn hour_facts(c: &Candidate, f: &mut Facts) {
         let local_total: u32 = t.local_hours.iter().sum();
         if local_total > 0 {
             let work: u32 = t.local_hours[8..19].iter().sum();
-            let night: u32 = t.local_hours[22..].iter().sum::<u32>() + t.local_hours[..6].iter().sum::<u32>();
+            let night: u32 =
+                t.local_hours[22..].iter().sum::<u32>() + t.local_hours[..6].iter().sum::<u32>();
             let mut s = src.clone();
             s.push(c.app.fields.cell(app::CLAIMED_TIMEZONE));
-            f.set(WORK_HOURS_SHARE, Fact::Float(work as f64 / local_total as f64), s.clone());
-            f.set(NIGHT_SHARE, Fact::Float(night as f64 / local_total as f64), s);
+            f.set(
+                WORK_HOURS_SHARE,
+                Fact::Float(work as f64 / local_total as f64),
+                s.clone(),
+            );
+            f.set(
+                NIGHT_SHARE,
+                Fact::Float(night as f64 / local_total as f64),
+                s,
+            );
         }
         let ref_ts = t.groups.first().map(|g| g.first_ts).unwrap_or(0);
         f.set(CLAIMED_OFFSET, Fact::Float(offset_hours(tz, ref_ts)), []);
@@ -861,7 +956,9 @@ mod tests {
         let mut seen = BTreeSet::new();
         for (n, _, doc) in SCHEMA {
             assert!(seen.insert(*n), "duplicate fact {n}");
-            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()));
+            assert!(n
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()));
             assert!(!doc.is_empty());
         }
         assert_eq!(Facts::index("kp_hits"), Some(KP_HITS));

@@ -55,7 +55,13 @@ pub fn key(kind: &str, value: &str) -> Option<String> {
 
 impl Watchlist {
     /// Adds an entry; `Err` names what is wrong with it.
-    pub fn add(&mut self, kind: &str, value: &str, note: &str, src: SourceRef) -> Result<(), String> {
+    pub fn add(
+        &mut self,
+        kind: &str,
+        value: &str,
+        note: &str,
+        src: SourceRef,
+    ) -> Result<(), String> {
         let kind = TYPES
             .iter()
             .find(|t| t.eq_ignore_ascii_case(kind.trim()))

@@ -48,7 +48,11 @@ impl Countries {
             }
             let idx = c.rows.len();
             let name = rec.get(nm).unwrap_or("").to_string();
-            let mut keys = vec![iso2.clone(), rec.get(i3).unwrap_or("").to_string(), name.clone()];
+            let mut keys = vec![
+                iso2.clone(),
+                rec.get(i3).unwrap_or("").to_string(),
+                name.clone(),
+            ];
             if let Some(a) = al.and_then(|i| rec.get(i)) {
                 keys.extend(a.split('|').map(String::from));
             }
@@ -77,7 +81,8 @@ impl Countries {
     }
 
     pub fn get(&self, iso2: &str) -> Option<&Country> {
-        self.find(iso2).filter(|c| c.iso2.eq_ignore_ascii_case(iso2))
+        self.find(iso2)
+            .filter(|c| c.iso2.eq_ignore_ascii_case(iso2))
     }
 
     pub fn len(&self) -> usize {

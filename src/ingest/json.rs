@@ -201,12 +201,14 @@ impl JsonRows {
                             continue;
                         }
                         let l = *line;
-                        return Some(serde_json::from_slice::<Value>(&buf).map(|v| (l, v)).map_err(
-                            |err| RowError {
-                                line: l,
-                                reason: format!("invalid JSON: {err}"),
-                            },
-                        ));
+                        return Some(
+                            serde_json::from_slice::<Value>(&buf)
+                                .map(|v| (l, v))
+                                .map_err(|err| RowError {
+                                    line: l,
+                                    reason: format!("invalid JSON: {err}"),
+                                }),
+                        );
                     }
                     Err(e) => {
                         return Some(Err(RowError {

@@ -306,7 +306,10 @@ impl Input {
     /// Streams the data rows, calling `f` with each row's canonical values and recording
     /// its fate. Rows that cannot be read, or whose cell count differs from the header's, are
     /// rejected here and never reach `f`.
-    pub fn for_each(&mut self, mut f: impl FnMut(&Row<'_>, &mut TsParser, &mut FileReport) -> Fate) {
+    pub fn for_each(
+        &mut self,
+        mut f: impl FnMut(&Row<'_>, &mut TsParser, &mut FileReport) -> Fate,
+    ) {
         let header_len = self.detected.headers.len();
         let columns = self.detected.columns.clone();
         let adapter = self.detected.format.adapter;
@@ -354,8 +357,10 @@ impl Input {
                 .collect();
             let mut note = AdaptNote::default();
             if let Some(adapt) = adapter {
-                let mut owned: Vec<Option<String>> =
-                    vals.iter().map(|v| v.as_ref().map(|s| s.to_string())).collect();
+                let mut owned: Vec<Option<String>> = vals
+                    .iter()
+                    .map(|v| v.as_ref().map(|s| s.to_string()))
+                    .collect();
                 let cells: Vec<Cow<'_, str>> = raw.record.iter().map(lossy).collect();
                 let cell_refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
                 adapt(

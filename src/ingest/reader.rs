@@ -250,5 +250,6 @@ impl RecordReader {
 
 /// True when every cell of the record is empty or white space.
 pub fn is_blank(rec: &ByteRecord) -> bool {
-    rec.iter().all(|c| c.iter().all(|b| b.is_ascii_whitespace()))
+    rec.iter()
+        .all(|c| c.iter().all(|b| b.is_ascii_whitespace()))
 }

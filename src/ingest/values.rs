@@ -11,7 +11,10 @@ use std::net::IpAddr;
 pub fn norm_header(h: &str) -> String {
     let mut out = String::with_capacity(h.len());
     let mut gap = false;
-    for c in h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').chars() {
+    for c in h
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .chars()
+    {
         if c.is_alphanumeric() {
             if gap && !out.is_empty() {
                 out.push('_');
@@ -34,7 +37,9 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     match t.to_ascii_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "t" => Ok(Some(true)),
         "false" | "no" | "n" | "0" | "f" => Ok(Some(false)),
-        _ => Err(format!("{t:?} is not a boolean (true/false/yes/no/y/n/1/0)")),
+        _ => Err(format!(
+            "{t:?} is not a boolean (true/false/yes/no/y/n/1/0)"
+        )),
     }
 }
 

@@ -46,7 +46,10 @@ impl FileTable {
         (self.names.len() - 1) as FileId
     }
     pub fn name(&self, id: FileId) -> &str {
-        self.names.get(id as usize).map(String::as_str).unwrap_or("?")
+        self.names
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("?")
     }
     pub fn len(&self) -> usize {
         self.names.len()

@@ -39,7 +39,9 @@ fn fact_value(f: &Fact) -> Value {
         Fact::Float(x) => Value::Float(*x),
         Fact::Str(s) => Value::String(Arc::new(s.clone())),
         Fact::List(l) => Value::List(Arc::new(
-            l.iter().map(|s| Value::String(Arc::new(s.clone()))).collect(),
+            l.iter()
+                .map(|s| Value::String(Arc::new(s.clone())))
+                .collect(),
         )),
     }
 }
@@ -69,20 +71,16 @@ pub struct View {
 
 impl View {
     pub fn new(c: &Candidate, facts: &Facts, with_logins: bool, with_interviews: bool) -> View {
-        let app = map(
-            app::FIELDS
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (*f, str_or_null(c.app.get(i))))
-                .collect(),
-        );
-        let facts_v = map(
-            SCHEMA
-                .iter()
-                .enumerate()
-                .map(|(i, (n, _, _))| (*n, fact_value(&facts.values[i])))
-                .collect(),
-        );
+        let app = map(app::FIELDS
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (*f, str_or_null(c.app.get(i))))
+            .collect());
+        let facts_v = map(SCHEMA
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _, _))| (*n, fact_value(&facts.values[i])))
+            .collect());
         let logins = if with_logins {
             Value::List(Arc::new(
                 c.logins
@@ -101,7 +99,10 @@ impl View {
                             ("country", str_or_null(i.country.as_deref())),
                             ("region", str_or_null(i.region.as_deref())),
                             ("city", str_or_null(i.city.as_deref())),
-                            ("asn", i.asn.map(|a| Value::Int(a as i64)).unwrap_or(Value::Null)),
+                            (
+                                "asn",
+                                i.asn.map(|a| Value::Int(a as i64)).unwrap_or(Value::Null),
+                            ),
                             ("org", str_or_null(i.asn_org.as_deref())),
                             ("anonymized", Value::Bool(i.anonymized())),
                             ("vpn", Value::Bool(i.vpn || i.anonymous)),
@@ -134,8 +135,14 @@ impl View {
                             .map(|(i, f)| (*f, str_or_null(iv.get(i))))
                             .collect();
                         let info = iv.ip_info.as_deref();
-                        e.push(("country", str_or_null(info.and_then(|i| i.country.as_deref()))));
-                        e.push(("anonymized", Value::Bool(info.is_some_and(|i| i.anonymized()))));
+                        e.push((
+                            "country",
+                            str_or_null(info.and_then(|i| i.country.as_deref())),
+                        ));
+                        e.push((
+                            "anonymized",
+                            Value::Bool(info.is_some_and(|i| i.anonymized())),
+                        ));
                         e.push(("weak_join", Value::Bool(iv.weak_join)));
                         map(e)
                     })
@@ -182,35 +189,36 @@ pub fn probe_context(env: &Arc<Env>) -> Context<'static, 'static> {
     );
     ctx.add_variable_from_value(
         "facts",
-        map(SCHEMA.iter().map(|(n, t, _)| (*n, probe_fact(*t))).collect()),
-    );
-    let login = map(
-        super::LOGIN_KEYS
+        map(SCHEMA
             .iter()
-            .map(|k| {
-                let v = match *k {
-                    "anonymized" | "vpn" | "hosting" | "proxy" | "tor" | "kp" | "ioc" => Value::Bool(true),
-                    "asn" | "count" | "failures" | "first" | "last" | "unmanaged" => Value::Int(1),
-                    "remote_tools" => Value::List(Arc::new(vec![s("anydesk")])),
-                    _ => s("x"),
-                };
-                (*k, v)
-            })
-            .collect(),
+            .map(|(n, t, _)| (*n, probe_fact(*t)))
+            .collect()),
     );
+    let login = map(super::LOGIN_KEYS
+        .iter()
+        .map(|k| {
+            let v = match *k {
+                "anonymized" | "vpn" | "hosting" | "proxy" | "tor" | "kp" | "ioc" => {
+                    Value::Bool(true)
+                }
+                "asn" | "count" | "failures" | "first" | "last" | "unmanaged" => Value::Int(1),
+                "remote_tools" => Value::List(Arc::new(vec![s("anydesk")])),
+                _ => s("x"),
+            };
+            (*k, v)
+        })
+        .collect());
     ctx.add_variable_from_value("logins", Value::List(Arc::new(vec![login])));
-    let iv = map(
-        super::interview_keys()
-            .into_iter()
-            .map(|k| {
-                let v = match k {
-                    "anonymized" | "weak_join" => Value::Bool(true),
-                    _ => s("x"),
-                };
-                (k, v)
-            })
-            .collect(),
-    );
+    let iv = map(super::interview_keys()
+        .into_iter()
+        .map(|k| {
+            let v = match k {
+                "anonymized" | "weak_join" => Value::Bool(true),
+                _ => s("x"),
+            };
+            (k, v)
+        })
+        .collect());
     ctx.add_variable_from_value("interviews", Value::List(Arc::new(vec![iv])));
     ctx
 }
@@ -245,12 +253,21 @@ pub fn render(v: &Value) -> String {
 pub fn unmet_need(rule: &Rule, c: &Candidate, facts: &Facts, layers: Layers) -> Option<String> {
     for n in &rule.needs {
         let missing = match n.as_str() {
-            "logins" => (c.logins.total == 0).then(|| "no sign-ins joined to this candidate".to_string()),
-            "interviews" => c.interviews.is_empty().then(|| "no interview sessions joined".into()),
-            "geo.country" => (!layers.country).then(|| "no City or Country database (--geoip)".into()),
+            "logins" => {
+                (c.logins.total == 0).then(|| "no sign-ins joined to this candidate".to_string())
+            }
+            "interviews" => c
+                .interviews
+                .is_empty()
+                .then(|| "no interview sessions joined".into()),
+            "geo.country" => {
+                (!layers.country).then(|| "no City or Country database (--geoip)".into())
+            }
             "geo.city" => (!layers.city).then(|| "no City database (--geoip)".into()),
             "geo.asn" => (!layers.asn).then(|| "no ASN database (--geoip)".into()),
-            "geo.anonymous" => (!layers.anonymous).then(|| "no Anonymous-IP database (--geoip)".into()),
+            "geo.anonymous" => {
+                (!layers.anonymous).then(|| "no Anonymous-IP database (--geoip)".into())
+            }
             "claim.place" => c.claim.lat.is_none().then(|| {
                 if c.app.get(app::CLAIMED_CITY).is_some() {
                     "claimed city not found in the gazetteer".to_string()
@@ -258,15 +275,29 @@ pub fn unmet_need(rule: &Rule, c: &Candidate, facts: &Facts, layers: Layers) -> 
                     "no claimed city".to_string()
                 }
             }),
-            "claim.tz" => c.claim.tz.is_none().then(|| "no claimed zone, city or single-zone country".into()),
-            "claim.country" => c.claim.country.is_none().then(|| "no claimed country".into()),
+            "claim.tz" => c
+                .claim
+                .tz
+                .is_none()
+                .then(|| "no claimed zone, city or single-zone country".into()),
+            "claim.country" => c
+                .claim
+                .country
+                .is_none()
+                .then(|| "no claimed country".into()),
             other => {
                 if let Some(f) = other.strip_prefix("app.") {
                     let i = app::FIELDS.iter().position(|x| *x == f);
-                    i.and_then(|i| c.app.get(i).is_none().then(|| format!("application has no {f}")))
+                    i.and_then(|i| {
+                        c.app
+                            .get(i)
+                            .is_none()
+                            .then(|| format!("application has no {f}"))
+                    })
                 } else if let Some(f) = other.strip_prefix("facts.") {
-                    crate::facts::Facts::index(f)
-                        .and_then(|i| (facts.values[i] == Fact::Null).then(|| format!("{f} unknown")))
+                    crate::facts::Facts::index(f).and_then(|i| {
+                        (facts.values[i] == Fact::Null).then(|| format!("{f} unknown"))
+                    })
                 } else {
                     None
                 }
@@ -281,7 +312,11 @@ pub fn unmet_need(rule: &Rule, c: &Candidate, facts: &Facts, layers: Layers) -> 
 
 /// The cells a fired rule rests on.
 fn sources(rule: &Rule, c: &Candidate, facts: &Facts) -> Vec<SourceRef> {
-    let mut s: Vec<SourceRef> = rule.reads_app.iter().map(|&f| c.app.fields.cell(f)).collect();
+    let mut s: Vec<SourceRef> = rule
+        .reads_app
+        .iter()
+        .map(|&f| c.app.fields.cell(f))
+        .collect();
     for &f in &rule.reads_facts {
         s.extend(facts.prov[f].iter().copied());
     }
@@ -297,7 +332,11 @@ fn sources(rule: &Rule, c: &Candidate, facts: &Facts) -> Vec<SourceRef> {
     s.sort();
     s.dedup();
     // A whole-row reference adds nothing when a cell of that row is cited.
-    let cells: Vec<(u32, u32)> = s.iter().filter(|x| x.column > 0).map(|x| (x.file, x.line)).collect();
+    let cells: Vec<(u32, u32)> = s
+        .iter()
+        .filter(|x| x.column > 0)
+        .map(|x| (x.file, x.line))
+        .collect();
     s.retain(|x| x.column > 0 || !cells.contains(&(x.file, x.line)));
     s.truncate(MAX_SOURCES);
     s

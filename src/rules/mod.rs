@@ -20,10 +20,22 @@ use std::sync::Arc;
 
 /// The built-in pack, compiled in. A test checks that every `rules/*.toml` is listed here.
 pub const BUILTIN_RULES: &[(&str, &str)] = &[
-    ("rules/identity.toml", include_str!("../../rules/identity.toml")),
-    ("rules/interview.toml", include_str!("../../rules/interview.toml")),
-    ("rules/location.toml", include_str!("../../rules/location.toml")),
-    ("rules/network.toml", include_str!("../../rules/network.toml")),
+    (
+        "rules/identity.toml",
+        include_str!("../../rules/identity.toml"),
+    ),
+    (
+        "rules/interview.toml",
+        include_str!("../../rules/interview.toml"),
+    ),
+    (
+        "rules/location.toml",
+        include_str!("../../rules/location.toml"),
+    ),
+    (
+        "rules/network.toml",
+        include_str!("../../rules/network.toml"),
+    ),
     ("rules/lists.toml", include_str!("../../rules/lists.toml")),
 ];
 pub const BUILTIN_PACK: &str = include_str!("../../rules/pack.toml");
@@ -39,7 +51,11 @@ pub struct RuleError {
 
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -116,7 +132,12 @@ pub fn cel_env() -> Arc<Env> {
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -175,8 +196,25 @@ impl Loader<'_> {
 
 /// Names a rule may read: `app.<field>`, `facts.<fact>` and fields of list elements.
 pub const LOGIN_KEYS: &[&str] = &[
-    "ip", "country", "region", "city", "asn", "org", "anonymized", "vpn", "hosting", "proxy",
-    "tor", "kp", "ioc", "count", "failures", "first", "last", "remote_tools", "unmanaged",
+    "ip",
+    "country",
+    "region",
+    "city",
+    "asn",
+    "org",
+    "anonymized",
+    "vpn",
+    "hosting",
+    "proxy",
+    "tor",
+    "kp",
+    "ioc",
+    "count",
+    "failures",
+    "first",
+    "last",
+    "remote_tools",
+    "unmanaged",
 ];
 
 fn interview_keys() -> Vec<&'static str> {
@@ -191,7 +229,8 @@ fn check_names(
     src: &str,
     base: usize,
 ) -> (Vec<usize>, Vec<usize>, bool, bool) {
-    let ident = regex::Regex::new(r"\b(app|facts)\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex");
+    let ident =
+        regex::Regex::new(r"\b(app|facts)\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex");
     let mut apps = Vec::new();
     let mut facts = Vec::new();
     for c in ident.captures_iter(src) {
@@ -205,7 +244,10 @@ fn check_names(
         } else {
             match SCHEMA.iter().position(|(f, _, _)| *f == name) {
                 Some(i) => facts.push(i),
-                None => loader.err_at(at, format!("no fact named {name:?} (see `hirescreen rules facts`)")),
+                None => loader.err_at(
+                    at,
+                    format!("no fact named {name:?} (see `hirescreen rules facts`)"),
+                ),
             }
         }
     }
@@ -218,8 +260,11 @@ fn check_names(
         let list = &c[1];
         let var = &c[2];
         let keys: &[&str] = if list == "logins" { LOGIN_KEYS } else { &ikeys };
-        let member = regex::Regex::new(&format!(r"\b{}\.([A-Za-z_][A-Za-z0-9_]*)", regex::escape(var)))
-            .expect("escaped regex");
+        let member = regex::Regex::new(&format!(
+            r"\b{}\.([A-Za-z_][A-Za-z0-9_]*)",
+            regex::escape(var)
+        ))
+        .expect("escaped regex");
         for m in member.captures_iter(src) {
             let name = &m[1];
             if !keys.contains(&name) {
@@ -241,12 +286,7 @@ fn check_names(
     (apps, facts, reads.0, reads.1)
 }
 
-fn compile_expr(
-    loader: &mut Loader<'_>,
-    env: &Env,
-    src: &str,
-    base: usize,
-) -> Option<Program> {
+fn compile_expr(loader: &mut Loader<'_>, env: &Env, src: &str, base: usize) -> Option<Program> {
     match env.compile(src) {
         Ok(p) => Some(p),
         Err(errs) => {
@@ -315,14 +355,23 @@ fn split_template(t: &str) -> Result<Vec<(bool, String, usize)>, (usize, String)
 }
 
 const NEEDS_FIXED: &[&str] = &[
-    "logins", "interviews", "geo.country", "geo.city", "geo.asn", "geo.anonymous", "claim.place",
-    "claim.tz", "claim.country",
+    "logins",
+    "interviews",
+    "geo.country",
+    "geo.city",
+    "geo.asn",
+    "geo.anonymous",
+    "claim.place",
+    "claim.tz",
+    "claim.country",
 ];
 
 fn valid_need(n: &str) -> bool {
     NEEDS_FIXED.contains(&n)
-        || n.strip_prefix("app.").is_some_and(|f| app::FIELDS.contains(&f))
-        || n.strip_prefix("facts.").is_some_and(|f| SCHEMA.iter().any(|(s, _, _)| *s == f))
+        || n.strip_prefix("app.")
+            .is_some_and(|f| app::FIELDS.contains(&f))
+        || n.strip_prefix("facts.")
+            .is_some_and(|f| SCHEMA.iter().any(|(s, _, _)| *s == f))
 }
 
 fn compile_rule(
@@ -363,7 +412,8 @@ fn compile_rule(
     let when_span = def.when.span();
     let when_src = def.when.into_inner();
     let when_base = content_start(loader.text, when_span);
-    let (mut reads_app, mut reads_facts, mut rl, mut ri) = check_names(loader, &when_src, when_base);
+    let (mut reads_app, mut reads_facts, mut rl, mut ri) =
+        check_names(loader, &when_src, when_base);
     let when = compile_expr(loader, env, &when_src, when_base);
     // The evidence template.
     let ev_span = def.evidence.span();
@@ -417,7 +467,10 @@ fn compile_rule(
         def.tests.iter().any(|t| t.expect == model::Expect::Quiet),
     );
     if !has_fire || !has_quiet {
-        loader.err_at(id_at, format!("rule {id}: needs at least one test that fires and one that stays quiet"));
+        loader.err_at(
+            id_at,
+            format!("rule {id}: needs at least one test that fires and one that stays quiet"),
+        );
     }
     if loader.errors.len() != before {
         return None;
@@ -448,10 +501,7 @@ fn compile_rule(
 }
 
 fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> RuleError {
-    let (line, column) = e
-        .span()
-        .map(|s| line_col(text, s.start))
-        .unwrap_or((1, 1));
+    let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
     RuleError {
         file: file.to_string(),
         line,
@@ -464,7 +514,10 @@ impl Pack {
     pub fn builtin() -> Result<Pack, PackErrors> {
         let lists = [
             ("rules/lists/kp_ranges.csv", lists::KP_RANGES.to_string()),
-            ("rules/lists/asn_anonymizers.csv", lists::ASN_ANONYMIZERS.to_string()),
+            (
+                "rules/lists/asn_anonymizers.csv",
+                lists::ASN_ANONYMIZERS.to_string(),
+            ),
             ("rules/lists/ioc_ips.csv", lists::IOC_IPS.to_string()),
         ];
         let files: Vec<(String, String)> = BUILTIN_RULES
@@ -498,21 +551,28 @@ impl Pack {
         entries.sort();
         let mut pack_text = None;
         for p in entries {
-            let text = std::fs::read_to_string(&p)
-                .map_err(|e| fail(format!("{}: {e}", p.display())))?;
+            let text =
+                std::fs::read_to_string(&p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
             if p.file_name().is_some_and(|n| n == "pack.toml") {
                 pack_text = Some((p.display().to_string(), text));
             } else {
                 files.push((p.display().to_string(), text));
             }
         }
-        let (pack_name, pack_text) = pack_text
-            .unwrap_or_else(|| ("rules/pack.toml (built-in)".into(), BUILTIN_PACK.to_string()));
+        let (pack_name, pack_text) = pack_text.unwrap_or_else(|| {
+            (
+                "rules/pack.toml (built-in)".into(),
+                BUILTIN_PACK.to_string(),
+            )
+        });
         let list = |name: &str, builtin: &str| {
             let p = dir.join("lists").join(name);
             match std::fs::read_to_string(&p) {
                 Ok(t) => (p.display().to_string(), t),
-                Err(_) => (format!("rules/lists/{name} (built-in)"), builtin.to_string()),
+                Err(_) => (
+                    format!("rules/lists/{name} (built-in)"),
+                    builtin.to_string(),
+                ),
             }
         };
         let lists = [
@@ -631,7 +691,11 @@ mod tests {
             ("a".to_string(), lists::ASN_ANONYMIZERS.to_string()),
             ("i".to_string(), lists::IOC_IPS.to_string()),
         ];
-        Pack::from_texts(&[("t.toml".into(), rule.into())], ("pack.toml", BUILTIN_PACK), lists)
+        Pack::from_texts(
+            &[("t.toml".into(), rule.into())],
+            ("pack.toml", BUILTIN_PACK),
+            lists,
+        )
     }
 
     const OK_RULE: &str = r#"
@@ -684,7 +748,10 @@ expect = "quiet"
 
     #[test]
     fn cel_syntax_error_has_file_line_column() {
-        let bad = OK_RULE.replace("when = \"facts.kp_hits > 0\"", "when = \"facts.kp_hits > \"");
+        let bad = OK_RULE.replace(
+            "when = \"facts.kp_hits > 0\"",
+            "when = \"facts.kp_hits > \"",
+        );
         let e = pack_with(&bad).err().unwrap();
         let err = &e.0[0];
         assert_eq!((err.file.as_str(), err.line), ("t.toml", 11));
@@ -697,14 +764,20 @@ expect = "quiet"
         let bad = OK_RULE.replace("facts.kp_hits > 0", "facts.kp_hitz > 0 || app.nmae == 'x'");
         let e = pack_with(&bad).err().unwrap();
         let msgs: Vec<String> = e.0.iter().map(|e| e.to_string()).collect();
-        assert!(msgs.iter().any(|m| m.starts_with("t.toml:11:15:") && m.contains("kp_hitz")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("t.toml:11:15:") && m.contains("kp_hitz")),
+            "{msgs:?}"
+        );
         assert!(msgs.iter().any(|m| m.contains("\"nmae\"")), "{msgs:?}");
     }
 
     #[test]
     fn unknown_key_and_type_errors_fail_loudly() {
         let typo = OK_RULE.replace("severity = \"low\"", "severity = \"low\"\nseverty = 1");
-        assert!(pack_with(&typo).err().unwrap().0[0].message.contains("severty"));
+        assert!(pack_with(&typo).err().unwrap().0[0]
+            .message
+            .contains("severty"));
         let typed = OK_RULE.replace("facts.kp_hits > 0", "facts.claimed_country > 3");
         let e = pack_with(&typed).err().unwrap();
         assert!(e.0[0].message.contains("type error"), "{}", e);
@@ -722,7 +795,11 @@ expect = "quiet"
     #[test]
     fn a_rule_without_both_kinds_of_test_is_refused() {
         let bad = OK_RULE.replace("expect = \"quiet\"", "expect = \"fire\"");
-        assert!(pack_with(&bad).err().unwrap().to_string().contains("stays quiet"));
+        assert!(pack_with(&bad)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("stays quiet"));
     }
 
     #[test]

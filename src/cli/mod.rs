@@ -1,0 +1,129 @@
+//! Command line: clap arguments (raw) turned into validated configuration, one file per
+//! subcommand. Errors here are usage or input errors (exit 2); findings at or above
+//! `--fail-on` are exit 1.
+
+mod explain;
+mod inspect;
+mod rules_cmd;
+mod scan;
+
+use crate::enrich::mmdb::MmdbGeo;
+use crate::report::Format;
+use crate::rules::Pack;
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(
+    name = "hirescreen",
+    version,
+    about = "Offline pre-screen for remote-hiring identity fraud: flags inconsistencies between what candidates claim and what the evidence shows, and identity artefacts reused across candidates. Verdicts are clear / review / escalate — for a human to verify, never a rejection."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Screen candidates: files or folders of exports (applications, interviews, sign-ins).
+    Scan(ScanArgs),
+    /// One candidate in full: every rule fired, quiet or not evaluated, every fact and lookup.
+    Explain {
+        candidate_id: String,
+        #[command(flatten)]
+        scan: ScanArgs,
+    },
+    /// The rule pack: list, lint (validate) or test (run each rule's own tests).
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+    /// What each file was recognised as: kind, format, column mapping, row counts.
+    Inspect {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// IANA zone for zone-less timestamps.
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RulesAction {
+    /// id, family, severity, score and title of each rule.
+    List { dir: Option<PathBuf> },
+    /// Validate the pack; every error with file:line:column.
+    Lint { dir: Option<PathBuf> },
+    /// Run every rule's must-fire and must-stay-quiet tests.
+    Test { dir: Option<PathBuf> },
+    /// The facts rules can read, with types and meaning.
+    Facts,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum FailOn {
+    Review,
+    Escalate,
+    Never,
+}
+
+#[derive(Args, Clone)]
+pub struct ScanArgs {
+    /// Files or folders (scanned recursively for .csv .tsv .json .jsonl .ndjson).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// A MaxMind-format database (City, Country, ASN, Anonymous-IP); repeatable.
+    #[arg(long = "geoip", value_name = "FILE")]
+    pub geoip: Vec<PathBuf>,
+    /// A watchlist file (type,value,note); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub watchlist: Vec<PathBuf>,
+    /// A rule pack folder instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// IANA zone for timestamps that carry none (Zoom, Teams).
+    #[arg(long, default_value = "UTC", value_name = "ZONE")]
+    pub tz: String,
+    /// Output format (default: table on a terminal, jsonl otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when any candidate's verdict is at or above this.
+    #[arg(long, value_enum, default_value = "escalate")]
+    pub fail_on: FailOn,
+    /// Replace names, emails, phones and addresses in the output with stable hashes.
+    #[arg(long)]
+    pub redact: bool,
+}
+
+/// What a command asks `main` to exit with.
+pub type Exit = i32;
+
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    match cli.command {
+        Command::Scan(a) => scan::run(&a),
+        Command::Explain { candidate_id, scan } => explain::run(&candidate_id, &scan),
+        Command::Rules { action } => rules_cmd::run(action),
+        Command::Inspect { files, tz } => inspect::run(&files, &parse_tz(&tz)?),
+    }
+}
+
+pub fn parse_tz(s: &str) -> anyhow::Result<chrono_tz::Tz> {
+    s.parse::<chrono_tz::Tz>()
+        .map_err(|_| anyhow::anyhow!("--tz {s:?} is not an IANA time zone (e.g. America/New_York)"))
+}
+
+pub fn load_pack(dir: Option<&Path>) -> anyhow::Result<Pack> {
+    Ok(match dir {
+        Some(d) => Pack::from_dir(d)?,
+        None => Pack::builtin()?,
+    })
+}
+
+pub fn open_geo(paths: &[PathBuf]) -> anyhow::Result<MmdbGeo> {
+    MmdbGeo::open(paths).context("opening --geoip databases")
+}

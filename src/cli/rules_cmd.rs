@@ -1,0 +1,78 @@
+//! `hirescreen rules list|lint|test|facts`.
+
+use super::{load_pack, Exit, RulesAction};
+use crate::engine::{ruletest, Reference};
+use crate::facts::SCHEMA;
+use crate::rules::fact_type_name;
+
+pub fn run(action: RulesAction) -> anyhow::Result<Exit> {
+    match action {
+        RulesAction::List { dir } => {
+            let pack = load_pack(dir.as_deref())?;
+            println!(
+                "{:<36} {:<10} {:<7} {:>5}  title",
+                "id", "family", "severity", "score"
+            );
+            for r in &pack.rules {
+                let force = if r.force.is_some() {
+                    " (forces escalate)"
+                } else {
+                    ""
+                };
+                println!(
+                    "{:<36} {:<10} {:<7} {:>5}  {}{force}",
+                    r.id,
+                    r.family.as_str(),
+                    r.severity.as_str(),
+                    r.score,
+                    r.title
+                );
+            }
+            println!(
+                "\n{} rules; review at {}, escalate at {}; {}",
+                pack.rules.len(),
+                pack.thresholds.review,
+                pack.thresholds.escalate,
+                pack.hash
+            );
+            Ok(0)
+        }
+        RulesAction::Lint { dir } => {
+            let pack = load_pack(dir.as_deref())?;
+            let tests: usize = pack.rules.iter().map(|r| r.tests.len()).sum();
+            println!(
+                "{} rules, {} rule tests: OK ({})",
+                pack.rules.len(),
+                tests,
+                pack.hash
+            );
+            Ok(0)
+        }
+        RulesAction::Test { dir } => {
+            let pack = load_pack(dir.as_deref())?;
+            let reference = Reference::builtin();
+            let results = ruletest::run_all(&pack, &reference);
+            let mut failed = 0;
+            for r in &results {
+                if r.passed {
+                    println!("ok    {} / {}", r.rule, r.test);
+                } else {
+                    failed += 1;
+                    println!("FAIL  {} / {}: {}", r.rule, r.test, r.detail);
+                }
+            }
+            println!(
+                "rule tests: {} passed, {} failed",
+                results.len() - failed,
+                failed
+            );
+            Ok(if failed > 0 { 1 } else { 0 })
+        }
+        RulesAction::Facts => {
+            for (n, t, doc) in SCHEMA {
+                println!("facts.{n:<34} {:<12} {doc}", fact_type_name(*t));
+            }
+            Ok(0)
+        }
+    }
+}

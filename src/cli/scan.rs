@@ -1,0 +1,77 @@
+//! `hirescreen scan`.
+
+use super::{load_pack, open_geo, parse_tz, Exit, FailOn, ScanArgs};
+use crate::engine::{self, Options, Reference};
+use crate::model::Verdict;
+use crate::report::{self, Format};
+use anyhow::Context as _;
+use std::io::{IsTerminal, Write};
+
+fn format_for(a: &ScanArgs) -> Format {
+    if let Some(f) = a.format {
+        return f;
+    }
+    if let Some(p) = &a.output {
+        return match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
+            "json" => Format::Json,
+            "csv" => Format::Csv,
+            "md" => Format::Markdown,
+            "html" | "htm" => Format::Html,
+            "txt" => Format::Table,
+            _ => Format::Jsonl,
+        };
+    }
+    if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Jsonl
+    }
+}
+
+pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
+    let pack = load_pack(a.rules.as_deref())?;
+    let geo = open_geo(&a.geoip)?;
+    let reference = Reference::builtin();
+    let opts = Options {
+        inputs: a.paths.clone(),
+        watchlists: a.watchlist.clone(),
+        geo: &geo,
+        databases: geo.infos.clone(),
+        pack: &pack,
+        tz: parse_tz(&a.tz)?,
+        formats: engine::default_formats(),
+        only: None,
+    };
+    let scan = engine::run(&opts, &reference)?;
+    for w in &scan.warnings {
+        eprintln!("hirescreen: warning: {w}");
+    }
+    let format = format_for(a);
+    match &a.output {
+        Some(p) => {
+            let f = std::fs::File::create(p)
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            report::write(&scan, &pack, format, a.redact, &mut w)?;
+            w.flush()?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            report::write(&scan, &pack, format, a.redact, &mut w)?;
+            w.flush()?;
+        }
+    }
+    let worst = scan
+        .screened
+        .iter()
+        .map(|s| s.verdict)
+        .max()
+        .unwrap_or(Verdict::Clear);
+    let hit = match a.fail_on {
+        FailOn::Never => false,
+        FailOn::Review => worst >= Verdict::Review,
+        FailOn::Escalate => worst >= Verdict::Escalate,
+    };
+    Ok(if hit { 1 } else { 0 })
+}

@@ -1,0 +1,67 @@
+//! `csv`: one row per finding, for spreadsheets. Cells that begin with `= + - @` (or a tab or
+//! carriage return) are prefixed with `'` so a spreadsheet never runs them as formulas.
+
+use super::view::Report;
+use std::io::{self, Write};
+
+/// Neutralises a cell a spreadsheet would read as a formula.
+pub fn neutralise(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "candidate_id",
+        "name",
+        "verdict",
+        "score",
+        "rule",
+        "family",
+        "severity",
+        "rule_score",
+        "evidence",
+        "verify",
+        "sources",
+    ])?;
+    for c in &r.candidates {
+        for f in &c.findings {
+            let sources: Vec<String> = f
+                .sources
+                .iter()
+                .map(|s| format!("{}:{}:{}", s.file, s.line, s.column))
+                .collect();
+            let row = [
+                c.candidate_id.clone(),
+                c.name.clone(),
+                c.verdict.as_str().to_string(),
+                c.score.to_string(),
+                f.rule.clone(),
+                f.family.to_string(),
+                f.severity.to_string(),
+                f.score.to_string(),
+                f.evidence.clone(),
+                f.verify.clone(),
+                sources.join(" "),
+            ];
+            w.write_record(row.iter().map(|s| neutralise(s)))?;
+        }
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+1"), "'+1");
+        assert_eq!(neutralise("@SUM"), "'@SUM");
+        assert_eq!(neutralise("plain"), "plain");
+    }
+}

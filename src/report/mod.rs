@@ -1,0 +1,167 @@
+//! Output. Every format renders from one typed view model ([`view`]), so what a reporter
+//! shows is what the engine decided, never a re-derivation; reporters never see rule
+//! internals. Order is deterministic: candidates in input order (the table sorts by verdict
+//! and score), findings by score then rule id.
+
+mod csv_out;
+mod html;
+pub mod view;
+
+use crate::engine::Scan;
+use crate::rules::Pack;
+use std::io::{self, Write};
+use view::Report;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Jsonl,
+    Json,
+    Csv,
+    Markdown,
+    Html,
+}
+
+/// Writes a scan in a format.
+pub fn write(
+    scan: &Scan,
+    pack: &Pack,
+    format: Format,
+    redact: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let report = Report::build(scan, pack, redact);
+    match format {
+        Format::Jsonl => {
+            for c in &report.candidates {
+                serde_json::to_writer(&mut *out, c)?;
+                out.write_all(b"\n")?;
+            }
+            serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": report.summary }))?;
+            out.write_all(b"\n")
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            out.write_all(b"\n")
+        }
+        Format::Table => table(&report, out),
+        Format::Csv => csv_out::write(&report, out),
+        Format::Markdown => html::markdown(&report, out),
+        Format::Html => html::html(&report, out),
+    }
+}
+
+/// Removes control characters so a hostile value cannot drive the terminal.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut order: Vec<&view::CandidateOut> = r.candidates.iter().collect();
+    order.sort_by(|a, b| {
+        b.verdict
+            .cmp(&a.verdict)
+            .then(b.score.cmp(&a.score))
+            .then(a.candidate_id.cmp(&b.candidate_id))
+    });
+    for c in order {
+        writeln!(
+            out,
+            "{:<9} {:>3}  {}  {}{}",
+            c.verdict.as_str().to_uppercase(),
+            c.score,
+            clean(&c.candidate_id),
+            clean(&c.name),
+            c.claimed
+                .as_deref()
+                .map(|p| format!("  (claims {})", clean(p)))
+                .unwrap_or_default()
+        )?;
+        for f in &c.findings {
+            writeln!(out, "   +{:<3} {}: {}", f.score, f.rule, clean(&f.title))?;
+            writeln!(out, "        {}", clean(&f.evidence))?;
+            let srcs: Vec<String> = f
+                .sources
+                .iter()
+                .take(4)
+                .map(|s| format!("{}:{}:{}", s.file, s.line, s.column))
+                .collect();
+            let more = f.sources.len().saturating_sub(4);
+            writeln!(
+                out,
+                "        at {}{}",
+                srcs.join(", "),
+                if more > 0 {
+                    format!(" (+{more} more)")
+                } else {
+                    String::new()
+                }
+            )?;
+            writeln!(out, "        verify: {}", clean(&f.verify))?;
+        }
+    }
+    let s = &r.summary;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} candidates: {} clear, {} review, {} escalate   (rules {}, schema {})",
+        s.candidates,
+        s.verdicts.clear,
+        s.verdicts.review,
+        s.verdicts.escalate,
+        s.rules_hash,
+        s.schema_version
+    )?;
+    for f in &s.files {
+        writeln!(
+            out,
+            "  {:<40} {:<12} {:<10} rows {:>7}  used {:>7}  unmatched {:>5}  rejected {:>5}",
+            clean(&f.file),
+            f.kind,
+            f.format,
+            f.rows,
+            f.used,
+            f.unmatched,
+            f.rejected
+        )?;
+        for rj in f.rejections.iter().take(5) {
+            writeln!(
+                out,
+                "      rejected line {}: {}",
+                rj.line,
+                clean(&rj.reason)
+            )?;
+        }
+        for u in f.unmatched_keys.iter().take(3) {
+            writeln!(
+                out,
+                "      unmatched {} ({} rows, first line {})",
+                clean(&u.key),
+                u.rows,
+                u.first_line
+            )?;
+        }
+    }
+    for sk in &s.skipped {
+        writeln!(out, "  skipped {}: {}", clean(&sk.file), clean(&sk.reason))?;
+    }
+    if s.databases.is_empty() {
+        writeln!(
+            out,
+            "  no --geoip databases: location and network rules that need one were not evaluated"
+        )?;
+    }
+    for d in &s.databases {
+        writeln!(
+            out,
+            "  database {} ({}, built {})",
+            d.file, d.database_type, d.build_date
+        )?;
+    }
+    for w in &s.warnings {
+        writeln!(out, "  warning: {}", clean(w))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,362 @@
+//! Integration tests: the real binary on files under tests/data, comparing parsed JSON.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hirescreen"))
+}
+
+fn data(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(p)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run hirescreen")
+}
+
+fn jsonl(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+fn candidate<'a>(rows: &'a [Value], id: &str) -> &'a Value {
+    rows.iter()
+        .find(|r| r["candidate_id"] == id)
+        .unwrap_or_else(|| panic!("no candidate {id}"))
+}
+
+fn rules_of(c: &Value) -> Vec<String> {
+    c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn scan_basic(extra: &[&str]) -> Output {
+    let format = if extra.contains(&"--format") {
+        None
+    } else {
+        Some("jsonl")
+    };
+    let mut args = vec![
+        "scan",
+        "tests/data/basic",
+        "--watchlist",
+        "tests/data/watchlist.csv",
+        "--tz",
+        "America/New_York",
+    ];
+    if let Some(f) = format {
+        args.extend(["--format", f]);
+    }
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn scan_prints_one_object_per_candidate_then_a_summary() {
+    let out = scan_basic(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an escalation exits 1 by default"
+    );
+    let rows = jsonl(&out);
+    let (last, cands) = rows.split_last().unwrap();
+    assert_eq!(cands.len(), 3);
+    let s = &last["summary"];
+    assert_eq!(s["candidates"], 3);
+    assert_eq!(s["verdicts"]["escalate"], 1);
+    assert_eq!(s["schema_version"], 1);
+    assert!(s["rules_hash"].as_str().unwrap().starts_with("sha256:"));
+    let c2 = candidate(cands, "c2");
+    assert_eq!(c2["verdict"], "escalate");
+    let rules = rules_of(c2);
+    for r in [
+        "list.watchlist-hit",
+        "net.kp-address-space",
+        "int.other-name-in-call",
+        "id.name-differs-from-id-document",
+    ] {
+        assert!(rules.contains(&r.to_string()), "{r} missing from {rules:?}");
+    }
+    // Every finding cites file and line.
+    for f in c2["findings"].as_array().unwrap() {
+        let srcs = f["sources"].as_array().unwrap();
+        assert!(!srcs.is_empty(), "{f}");
+        for s in srcs {
+            assert!(s["file"].as_str().unwrap().ends_with(".csv"));
+            assert!(s["line"].as_u64().unwrap() >= 2);
+        }
+        assert!(!f["verify"].as_str().unwrap().is_empty());
+    }
+    // The sign-in in North Korea's space is cited at its ip cell (column 4) of logins.csv.
+    let kp = c2["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "net.kp-address-space")
+        .unwrap();
+    assert!(kp["sources"].as_array().unwrap().iter().any(|s| s["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("logins.csv")
+        && s["line"] == 4
+        && s["column"] == 4));
+    // Honest candidates come out clear, including the one in China who says so.
+    assert_eq!(candidate(cands, "c1")["verdict"], "clear");
+    assert_eq!(candidate(cands, "c3")["verdict"], "clear");
+    assert_eq!(
+        candidate(cands, "c3")["findings"].as_array().unwrap().len(),
+        0
+    );
+}
+
+#[test]
+fn every_row_is_accounted_for() {
+    let rows = jsonl(&scan_basic(&[]));
+    let files = rows.last().unwrap()["summary"]["files"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let logins = files
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("logins.csv"))
+        .unwrap();
+    assert_eq!(logins["rows"], 9);
+    assert_eq!(logins["used"], 5);
+    assert_eq!(logins["unmatched"], 1);
+    assert_eq!(logins["rejected"], 3);
+    let lines: Vec<u64> = logins["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        vec![6, 8, 9],
+        "a broken CSV row is reported with its line"
+    );
+    assert_eq!(logins["unmatched_keys"][0]["key"], "candidate_id c9");
+    for f in &files {
+        let sum = f["used"].as_u64().unwrap()
+            + f["unmatched"].as_u64().unwrap()
+            + f["rejected"].as_u64().unwrap();
+        assert_eq!(sum, f["rows"].as_u64().unwrap(), "{f}");
+    }
+    let apps = files
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("applications.csv"))
+        .unwrap();
+    assert_eq!(apps["rejections"][0]["line"], 5);
+    assert!(apps["rejections"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("full_name"));
+}
+
+#[test]
+fn fail_on_controls_the_exit_code() {
+    assert_eq!(scan_basic(&["--fail-on", "never"]).status.code(), Some(0));
+    let out = run(&[
+        "scan",
+        "tests/data/basic",
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "review",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = scan_basic(&[]).stdout;
+    let b = scan_basic(&[]).stdout;
+    assert_eq!(a, b);
+}
+
+#[test]
+fn json_is_one_document_with_the_same_content() {
+    let out = scan_basic(&["--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["candidates"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["summary"]["verdicts"]["escalate"], 1);
+}
+
+#[test]
+fn redact_hashes_personal_data_stably() {
+    let out = scan_basic(&["--redact"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(!text.contains("Steven Smith"));
+    assert!(!text.contains("steven.smith@example.com"));
+    assert!(!text.contains("Kim Tae"));
+    let again = String::from_utf8_lossy(&scan_basic(&["--redact"]).stdout).to_string();
+    assert_eq!(text, again);
+    let c2 = candidate(&jsonl(&out), "c2").clone();
+    assert!(c2["name"].as_str().unwrap().starts_with("h:"));
+}
+
+#[test]
+fn usage_and_input_errors_exit_2() {
+    let out = run(&["scan", "tests/data/does-not-exist"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does-not-exist"));
+    assert_eq!(
+        run(&["scan", "tests/data/basic", "--tz", "Mars/Base"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    let out = run(&[
+        "scan",
+        "tests/data/basic",
+        "--geoip",
+        "tests/data/basic/applications.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_rules_exit_2_with_position() {
+    let out = run(&["rules", "lint", "tests/data/bad-rules"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.toml:12:"), "{err}");
+    let out = run(&[
+        "scan",
+        "tests/data/basic",
+        "--rules",
+        "tests/data/bad-rules",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_lint_and_test_pass_on_the_builtin_pack() {
+    let out = run(&["rules", "lint"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["rules", "test"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(" 0 failed"));
+    let list = String::from_utf8_lossy(&run(&["rules", "list"]).stdout).to_string();
+    assert!(list.contains("net.kp-address-space"));
+}
+
+#[test]
+fn hostile_values_are_data_in_every_format() {
+    let dir = data("hostile");
+    for fmt in ["jsonl", "json", "csv", "html", "markdown", "table"] {
+        let out = run(&[
+            "scan",
+            dir.to_str().unwrap(),
+            "--format",
+            fmt,
+            "--fail-on",
+            "never",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{fmt}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        match fmt {
+            "html" => {
+                assert!(!text.contains("<script>"));
+                assert!(text.contains("&lt;script&gt;"));
+            }
+            "csv" => assert!(!text.contains(",=HYPERLINK"), "{text}"),
+            "table" => assert!(!text.contains('\u{1b}')),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn utf16_tab_files_and_bom_are_read() {
+    let out = run(&[
+        "inspect",
+        data("encodings/apps_utf16.csv").to_str().unwrap(),
+        data("encodings/apps_bom_semicolon.csv").to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("utf-16le, tsv"), "{text}");
+    assert!(text.contains("utf-8-bom, csv;"), "{text}");
+    assert_eq!(
+        text.matches("rows 2  readable 2  rejected 0").count(),
+        2,
+        "{text}"
+    );
+}
+
+#[test]
+fn inspect_names_an_unknown_file_and_suggests_a_mapping() {
+    let out = run(&["inspect", data("unknown/ats_export.csv").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("not recognised"), "{text}");
+    assert!(
+        text.contains("applications.full_name") || text.contains("full_name"),
+        "{text}"
+    );
+    // A scan names it in a warning and skips it, never silently.
+    let out = run(&[
+        "scan",
+        "tests/data/unknown",
+        "tests/data/basic",
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ats_export.csv"));
+    let rows = jsonl(&out);
+    assert_eq!(
+        rows.last().unwrap()["summary"]["skipped"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn explain_shows_every_rule_and_fact() {
+    let out = run(&["explain", "c3", "tests/data/basic"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text.contains("not evaluated loc.logins-outside-claim: no City or Country database"),
+        "{text}"
+    );
+    assert!(text.contains("facts:"));
+    assert!(text.contains("claimed_country = CN"));
+    assert_eq!(
+        run(&["explain", "nobody", "tests/data/basic"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -21,7 +21,7 @@ fn fact_text(f: &Fact) -> String {
 
 pub fn run(id: &str, a: &ScanArgs) -> anyhow::Result<Exit> {
     let pack = load_pack(a.rules.as_deref())?;
-    let geo = open_geo(&a.geoip)?;
+    let geo = open_geo(a)?;
     let reference = Reference::builtin();
     let opts = Options {
         inputs: a.paths.clone(),

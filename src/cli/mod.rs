@@ -124,6 +124,18 @@ pub fn load_pack(dir: Option<&Path>) -> anyhow::Result<Pack> {
     })
 }
 
-pub fn open_geo(paths: &[PathBuf]) -> anyhow::Result<MmdbGeo> {
-    MmdbGeo::open(paths).context("opening --geoip databases")
+/// Opens the `--geoip` databases; without any, the `.mmdb` files inside the scanned folders.
+pub fn open_geo(a: &ScanArgs) -> anyhow::Result<MmdbGeo> {
+    if a.geoip.is_empty() {
+        let found = crate::ingest::discover_databases(&a.paths);
+        if !found.is_empty() {
+            let names: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "hirescreen: note: no --geoip given; using databases found beside the inputs: {}",
+                names.join(", ")
+            );
+        }
+        return MmdbGeo::open(&found).context("opening databases found beside the inputs");
+    }
+    MmdbGeo::open(&a.geoip).context("opening --geoip databases")
 }

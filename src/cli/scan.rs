@@ -30,7 +30,7 @@ fn format_for(a: &ScanArgs) -> Format {
 
 pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
     let pack = load_pack(a.rules.as_deref())?;
-    let geo = open_geo(&a.geoip)?;
+    let geo = open_geo(a)?;
     let reference = Reference::builtin();
     let opts = Options {
         inputs: a.paths.clone(),

@@ -196,7 +196,7 @@ pub fn run_test(
         Ok(scan
             .screened
             .iter()
-            .find(|s| &*s.candidate.id == me)
+            .find(|s| *s.candidate.id == me)
             .and_then(|s| idx.map(|i| s.outcomes[i].clone())))
     })();
     let _ = std::fs::remove_dir_all(&dir);

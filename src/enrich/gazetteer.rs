@@ -149,7 +149,7 @@ impl Gazetteer {
                 norm_place(get(1)),
             ));
         }
-        rows.sort_by(|a, b| b.1.cmp(&a.1));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.1));
         let mut offsets: HashMap<String, (Tz, i32, bool)> = HashMap::new();
         for (place, _, n1, n2) in rows {
             let idx = g.places.len() as u32;

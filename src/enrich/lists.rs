@@ -29,7 +29,10 @@ pub struct NetLists {
 }
 
 /// Rows of a list file as (line, header-indexed record); `#` lines are comments.
-fn rows(file: &str, text: &str) -> Result<Vec<(u64, HashMap<String, String>)>, ListError> {
+/// A list row: its line and its cells by header name.
+type ListRow = (u64, HashMap<String, String>);
+
+fn rows(file: &str, text: &str) -> Result<Vec<ListRow>, ListError> {
     let mut rdr = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .flexible(true)

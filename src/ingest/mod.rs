@@ -180,6 +180,33 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     Ok(out)
 }
 
+/// `.mmdb` databases inside the given folders, in a stable order (used when no `--geoip` is
+/// given, so a folder that carries its own database, like `samples/`, works as it is).
+pub fn discover_databases(paths: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk_db(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk_db(&p, out);
+            } else if p
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("mmdb"))
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths.iter().filter(|p| p.is_dir()) {
+        walk_db(p, &mut out);
+    }
+    out
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))

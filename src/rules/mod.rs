@@ -300,7 +300,10 @@ fn compile_expr(loader: &mut Loader<'_>, env: &Env, src: &str, base: usize) -> O
 }
 
 /// Splits an evidence template into text and `{expr}` parts; `{{`/`}}` are literal braces.
-fn split_template(t: &str) -> Result<Vec<(bool, String, usize)>, (usize, String)> {
+/// A template piece: is it an expression, its text, its offset in the template.
+type Piece = (bool, String, usize);
+
+fn split_template(t: &str) -> Result<Vec<Piece>, (usize, String)> {
     let mut parts = Vec::new();
     let mut text = String::new();
     let b = t.as_bytes();

@@ -360,3 +360,31 @@ fn explain_shows_every_rule_and_fact() {
         Some(2)
     );
 }
+
+#[test]
+fn the_demo_escalates_fraud_with_geo_evidence_and_clears_look_alikes() {
+    let out = run(&["scan", "samples/", "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows = jsonl(&out);
+    let (summary, cands) = rows.split_last().unwrap();
+    assert_eq!(summary["summary"]["databases"].as_array().unwrap().len(), 3);
+    for id in ["s02", "s03", "s04", "s05", "s06", "s07"] {
+        assert_eq!(candidate(cands, id)["verdict"], "escalate", "{id}");
+    }
+    for id in [
+        "s01", "s08", "s09", "s10", "s11", "s12", "s13", "s14", "s15", "s16",
+    ] {
+        assert_eq!(candidate(cands, id)["verdict"], "clear", "{id}");
+    }
+    // Geo evidence: the Motoki persona's sign-ins located outside the claimed country.
+    let s03 = rules_of(candidate(cands, "s03"));
+    assert!(
+        s03.contains(&"loc.logins-outside-claim".to_string()),
+        "{s03:?}"
+    );
+    let s06 = rules_of(candidate(cands, "s06"));
+    assert!(
+        s06.contains(&"loc.early-elsewhere-then-claim".to_string()),
+        "{s06:?}"
+    );
+}

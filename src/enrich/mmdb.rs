@@ -71,7 +71,8 @@ struct Place<'a> {
 struct Location<'a> {
     latitude: Option<f64>,
     longitude: Option<f64>,
-    accuracy_radius: Option<u32>,
+    /// uint16 in the GeoIP2 layout; the decoder is strict about widths.
+    accuracy_radius: Option<u16>,
     #[serde(borrow, default)]
     time_zone: Option<&'a str>,
 }
@@ -184,7 +185,7 @@ fn fill_place(info: &mut IpInfo, rec: &CityRec<'_>) {
         if info.lat.is_none() {
             info.lat = loc.latitude;
             info.lon = loc.longitude;
-            info.accuracy_km = loc.accuracy_radius;
+            info.accuracy_km = loc.accuracy_radius.map(u32::from);
         }
         if info.tz.is_none() {
             info.tz = non_empty(loc.time_zone);
@@ -277,5 +278,24 @@ mod tests {
         let e = MmdbGeo::open(&[&p]).err().unwrap();
         assert!(e.to_string().contains("x.mmdb"));
         std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+#[cfg(test)]
+mod sample_db_tests {
+    use super::*;
+
+    #[test]
+    fn sample_city_database_decodes() {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/geo/City.mmdb");
+        let r = Reader::open_readfile(&p).unwrap();
+        let res = r.lookup("58.20.9.9".parse().unwrap()).unwrap();
+        let rec = res.decode::<CityRec<'_>>();
+        assert!(rec.is_ok(), "{:?}", rec.err());
+        let g = MmdbGeo::open(&[&p]).unwrap();
+        let info = g.lookup("58.20.9.9".parse().unwrap());
+        assert_eq!(info.country.as_deref(), Some("CN"));
+        assert_eq!(info.city.as_deref(), Some("Shenyang"));
+        assert!(info.lat.is_some());
     }
 }

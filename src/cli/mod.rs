@@ -2,6 +2,7 @@
 //! subcommand. Errors here are usage or input errors (exit 2); findings at or above
 //! `--fail-on` are exit 1.
 
+mod backtest;
 mod explain;
 mod inspect;
 mod rules_cmd;
@@ -39,6 +40,14 @@ pub enum Command {
     Rules {
         #[command(subcommand)]
         action: RulesAction,
+    },
+    /// Precision and recall per rule and per verdict against adjudicated labels.
+    Backtest {
+        /// candidate_id,label[,persona][,group] with label fraud or honest.
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        #[command(flatten)]
+        scan: ScanArgs,
     },
     /// What each file was recognised as: kind, format, column mapping, row counts.
     Inspect {
@@ -108,6 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Scan(a) => scan::run(&a),
         Command::Explain { candidate_id, scan } => explain::run(&candidate_id, &scan),
         Command::Rules { action } => rules_cmd::run(action),
+        Command::Backtest { labels, scan } => backtest::run(&labels, &scan),
         Command::Inspect { files, tz } => inspect::run(&files, &parse_tz(&tz)?),
     }
 }

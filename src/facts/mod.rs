@@ -79,7 +79,9 @@ facts! {
     COUNTRIES_OUTSIDE_CLAIM = "countries_outside_claim": List, "countries other than the claimed one that sign-ins came from";
     DIRECT_OUTSIDE_CLAIM = "direct_outside_claim": Int, "sign-ins outside the claimed country from addresses that are not VPN, proxy or hosting";
     DIRECT_COUNTRIES_OUTSIDE_CLAIM = "direct_countries_outside_claim": List, "countries of those direct sign-ins";
-    LOGIN_KM_MEDIAN = "login_km_median": Float, "median distance in km of located direct sign-ins from the claimed city";
+    DIRECT_LOGINS_GEO = "direct_logins_geo": Int, "located sign-ins from addresses that are not VPN, proxy or hosting";
+    DIRECT_IN_CLAIM_SHARE = "direct_in_claim_share": Float, "share of located direct sign-ins inside the claimed country (null without any)";
+    LOGIN_KM_MEDIAN = "login_km_median": Float, "median distance in km of city-located direct sign-ins from the claimed city";
     INTERVIEW_COUNTRIES = "interview_countries": List, "countries of interview connections";
     INTERVIEWS_OUTSIDE_CLAIM = "interviews_outside_claim": Int, "interview connections from outside the claimed country";
     KP_HITS = "kp_hits": Int, "addresses (application, sign-ins, interviews) inside North Korea's allocation";
@@ -541,7 +543,7 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
     let mut countries: BTreeMap<String, u32> = BTreeMap::new();
     let mut outside: BTreeMap<String, u32> = BTreeMap::new();
     let mut direct_outside: BTreeMap<String, u32> = BTreeMap::new();
-    let (mut n_out, mut n_direct_out) = (0i64, 0i64);
+    let (mut n_out, mut n_direct_out, mut n_direct) = (0i64, 0i64, 0i64);
     let (mut out_src, mut direct_src) = (vec![claim_src], vec![claim_src]);
     let (mut anon, mut anon_out) = (0i64, 0i64);
     let mut anon_src = Vec::new();
@@ -577,6 +579,9 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
             continue;
         };
         geo += g.count as i64;
+        if !info.anonymized() {
+            n_direct += g.count as i64;
+        }
         *countries.entry(country.to_string()).or_default() += g.count;
         if let Some(cl) = &claim.country {
             if !cl.eq_ignore_ascii_case(country) {
@@ -595,7 +600,11 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
         if let (Some(la), Some(lo), Some(cla), Some(clo)) =
             (info.lat, info.lon, claim.lat, claim.lon)
         {
-            if !info.anonymized() {
+            // City-level records only: a country centroid says nothing about distance.
+            if !info.anonymized()
+                && info.city.is_some()
+                && info.accuracy_km.is_none_or(|a| a <= 300)
+            {
                 kms.push((distance_km(la, lo, cla, clo), g.count));
             }
         }
@@ -637,6 +646,14 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
             Fact::Int(anon_out),
             anon_src.iter().copied().take(20),
         );
+        f.set(DIRECT_LOGINS_GEO, Fact::Int(n_direct), []);
+        if n_direct > 0 {
+            f.set(
+                DIRECT_IN_CLAIM_SHARE,
+                Fact::Float((n_direct - n_direct_out) as f64 / n_direct as f64),
+                direct_src.iter().copied().take(21),
+            );
+        }
     }
     if !kms.is_empty() {
         kms.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -753,7 +770,12 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
     let located: Vec<_> = ev
         .iter()
         .filter_map(|e| direct(e.group).map(|g| (e.ts, g)))
-        .filter(|(_, g)| g.info.lat.is_some() && g.info.accuracy_km.is_none_or(|a| a <= 300))
+        .filter(|(_, g)| {
+            // Country-level records (no city, wide radius) place an address at a centroid.
+            g.info.lat.is_some()
+                && g.info.city.is_some()
+                && g.info.accuracy_km.is_none_or(|a| a <= 300)
+        })
         .collect();
     for w in located.windows(2) {
         let ((t1, a), (t2, b)) = (w[0], w[1]);

@@ -388,3 +388,101 @@ fn the_demo_escalates_fraud_with_geo_evidence_and_clears_look_alikes() {
         "{s06:?}"
     );
 }
+
+/// The generator example, which `cargo test` builds beside the test binaries.
+fn generator() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let gen = dir
+        .join("examples")
+        .join(format!("gen{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        gen.exists(),
+        "{} missing: cargo test builds examples",
+        gen.display()
+    );
+    gen
+}
+
+/// Issue #3's targets, on a seeded corpus of the team's own generator: fraud caught at review
+/// or above >= 95% and at escalate >= 80%; honest sent to review <= 5% and escalated <= 1%;
+/// no claimed country's honest candidates escalated above 2%.
+#[test]
+fn calibration_targets_hold_on_a_generated_corpus() {
+    let dir = std::env::temp_dir().join(format!("hirescreen-calibration-{}", std::process::id()));
+    let status = Command::new(generator())
+        .args([
+            "--out",
+            dir.to_str().unwrap(),
+            "--candidates",
+            "3000",
+            "--seed",
+            "5",
+            "--logins-per-candidate",
+            "8",
+            "--interviews-per-candidate",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let out = run(&["scan", dir.to_str().unwrap(), "--format", "jsonl"]);
+    let rows = jsonl(&out);
+    let mut labels = std::collections::HashMap::new();
+    let mut rdr = csv::Reader::from_path(dir.join("labels.csv")).unwrap();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        labels.insert(r[0].to_string(), r[1] == *"fraud");
+    }
+    let (mut f, mut f_rev, mut f_esc, mut h, mut h_rev, mut h_esc) = (0, 0, 0, 0, 0, 0);
+    let mut by_country: std::collections::HashMap<String, (u32, u32)> = Default::default();
+    for c in rows.iter().filter(|r| r.get("candidate_id").is_some()) {
+        let v = c["verdict"].as_str().unwrap();
+        let fraud = labels[c["candidate_id"].as_str().unwrap()];
+        let (rev, esc) = (v != "clear", v == "escalate");
+        if fraud {
+            f += 1;
+            f_rev += rev as u32;
+            f_esc += esc as u32;
+        } else {
+            h += 1;
+            h_rev += rev as u32;
+            h_esc += esc as u32;
+            let e = by_country
+                .entry(
+                    c["claimed"]
+                        .as_str()
+                        .unwrap_or("?")
+                        .rsplit(", ")
+                        .next()
+                        .unwrap()
+                        .to_string(),
+                )
+                .or_default();
+            e.0 += 1;
+            e.1 += esc as u32;
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    let r = |n: u32, d: u32| n as f64 / d.max(1) as f64;
+    assert!(
+        f >= 50 && h >= 2000,
+        "corpus too small: {f} fraud, {h} honest"
+    );
+    assert!(r(f_rev, f) >= 0.95, "fraud at review+ {f_rev}/{f}");
+    assert!(r(f_esc, f) >= 0.80, "fraud at escalate {f_esc}/{f}");
+    assert!(r(h_rev, h) <= 0.05, "honest at review+ {h_rev}/{h}");
+    assert!(r(h_esc, h) <= 0.01, "honest escalated {h_esc}/{h}");
+    for (country, (n, e)) in by_country {
+        if n >= 50 {
+            assert!(
+                r(e, n) <= 0.02,
+                "honest claiming {country} escalated {e}/{n}"
+            );
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod enrich;
 pub mod facts;
 pub mod ingest;
+pub mod link;
 pub mod model;
 pub mod norm;
 pub mod report;

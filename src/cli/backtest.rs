@@ -94,7 +94,7 @@ pub fn run(labels: &Path, a: &ScanArgs) -> anyhow::Result<Exit> {
         databases: geo.infos.clone(),
         pack: &pack,
         tz: parse_tz(&a.tz)?,
-        formats: engine::default_formats(),
+        formats: super::formats(&a.mapping)?,
         only: None,
     };
     let scan = engine::run(&opts, &reference)?;

@@ -30,7 +30,7 @@ pub fn run(id: &str, a: &ScanArgs) -> anyhow::Result<Exit> {
         databases: geo.infos.clone(),
         pack: &pack,
         tz: parse_tz(&a.tz)?,
-        formats: engine::default_formats(),
+        formats: super::formats(&a.mapping)?,
         only: Some(id.to_string()),
     };
     let scan = engine::run(&opts, &reference)?;
@@ -88,8 +88,10 @@ pub fn run(id: &str, a: &ScanArgs) -> anyhow::Result<Exit> {
         }
     }
     writeln!(o, "\nfacts:")?;
-    for (i, (name, _, _)) in SCHEMA.iter().enumerate() {
-        writeln!(o, "  {name} = {}", clean(&fact_text(&s.facts.values[i])))?;
+    if let Some(facts) = &s.facts {
+        for (i, (name, _, _)) in SCHEMA.iter().enumerate() {
+            writeln!(o, "  {name} = {}", clean(&fact_text(&facts.values[i])))?;
+        }
     }
     writeln!(
         o,
@@ -101,10 +103,15 @@ pub fn run(id: &str, a: &ScanArgs) -> anyhow::Result<Exit> {
         let i = &g.info;
         writeln!(
             o,
-            "  {} x{}: country {} region {} city {} ASN {} {}{}{}{}",
+            "  {} x{}: country {}{} region {} city {} ASN {} {}{}{}{}",
             g.ip,
             g.count,
             i.country.as_deref().unwrap_or("?"),
+            if i.country_from_export {
+                " (from the export)"
+            } else {
+                ""
+            },
             i.region.as_deref().unwrap_or("?"),
             i.city.as_deref().unwrap_or("?"),
             i.asn.map(|a| a.to_string()).unwrap_or_else(|| "?".into()),

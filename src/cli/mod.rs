@@ -53,6 +53,9 @@ pub enum Command {
     Inspect {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// A mapping file (TOML) for exports this tool does not know; repeatable.
+        #[arg(long, value_name = "FILE")]
+        mapping: Vec<PathBuf>,
         /// IANA zone for zone-less timestamps.
         #[arg(long, default_value = "UTC")]
         tz: String,
@@ -107,6 +110,9 @@ pub struct ScanArgs {
     /// Replace names, emails, phones and addresses in the output with stable hashes.
     #[arg(long)]
     pub redact: bool,
+    /// A mapping file (TOML) for exports this tool does not know (an ATS's CSV); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Vec<PathBuf>,
 }
 
 /// What a command asks `main` to exit with.
@@ -118,8 +124,22 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Explain { candidate_id, scan } => explain::run(&candidate_id, &scan),
         Command::Rules { action } => rules_cmd::run(action),
         Command::Backtest { labels, scan } => backtest::run(&labels, &scan),
-        Command::Inspect { files, tz } => inspect::run(&files, &parse_tz(&tz)?),
+        Command::Inspect { files, tz, mapping } => {
+            inspect::run(&files, &parse_tz(&tz)?, &formats(&mapping)?)
+        }
     }
+}
+
+/// The formats tried on every input: the user's mapping files first, then the built-in ones.
+pub fn formats(mapping: &[PathBuf]) -> anyhow::Result<Vec<crate::ingest::format::FormatDef>> {
+    let mut out = Vec::new();
+    for m in mapping {
+        let defs = crate::ingest::formats::mapping::load(m)
+            .with_context(|| format!("invalid mapping file {}", m.display()))?;
+        out.extend(defs);
+    }
+    out.extend(crate::engine::default_formats());
+    Ok(out)
 }
 
 pub fn parse_tz(s: &str) -> anyhow::Result<chrono_tz::Tz> {

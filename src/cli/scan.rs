@@ -39,7 +39,7 @@ pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
         databases: geo.infos.clone(),
         pack: &pack,
         tz: parse_tz(&a.tz)?,
-        formats: engine::default_formats(),
+        formats: super::formats(&a.mapping)?,
         only: None,
     };
     let scan = engine::run(&opts, &reference)?;
@@ -47,6 +47,7 @@ pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
         eprintln!("hirescreen: warning: {w}");
     }
     let format = format_for(a);
+    let written = std::time::Instant::now();
     match &a.output {
         Some(p) => {
             let f = std::fs::File::create(p)
@@ -61,6 +62,12 @@ pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
             report::write(&scan, &pack, format, a.redact, &mut w)?;
             w.flush()?;
         }
+    }
+    if std::env::var_os("HIRESCREEN_TIMINGS").is_some() {
+        eprintln!(
+            "hirescreen: timing report {:.3} s",
+            written.elapsed().as_secs_f64()
+        );
     }
     let worst = scan
         .screened

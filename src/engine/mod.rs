@@ -11,9 +11,10 @@ use crate::enrich::{lookup_uncached, Enricher, GeoLookup, Layers};
 use crate::facts::watch::Watchlist;
 use crate::facts::{self, FactEnv, Facts};
 use crate::ingest::countries::Countries;
-use crate::ingest::format::{canonical_formats, FormatDef, Kind};
+use crate::ingest::format::{canonical_formats, AdaptNote, FormatDef, Kind};
 use crate::ingest::values::{norm_email, parse_bool, parse_ip};
 use crate::ingest::{self, records, Fate, FileReport, Input, Opened};
+use crate::link::{self, LinkOptions, Links};
 use crate::model::{
     app, identity, interview, login, watch, Candidate, FileTable, Finding, LoginRow, LoginTrail,
     RuleOutcome, Verdict,
@@ -23,6 +24,7 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Everything a scan needs.
 pub struct Options<'a> {
@@ -47,7 +49,8 @@ pub struct Skipped {
 /// One screened candidate.
 pub struct Screened {
     pub candidate: Candidate,
-    pub facts: Facts,
+    /// Kept only when one candidate is explained; a scan drops them after evaluation.
+    pub facts: Option<Facts>,
     pub findings: Vec<Finding>,
     pub outcomes: Vec<RuleOutcome>,
     pub score: u32,
@@ -60,6 +63,8 @@ pub struct Scan {
     pub reports: Vec<FileReport>,
     pub skipped: Vec<Skipped>,
     pub screened: Vec<Screened>,
+    /// Cross-candidate links and clusters; indices are positions in `screened`.
+    pub links: Links,
     pub databases: Vec<DbInfo>,
     pub layers: Layers,
     pub warnings: Vec<String>,
@@ -82,7 +87,9 @@ impl Reference {
 
 /// The formats tried on every file: real exports first, canonical last.
 pub fn default_formats() -> Vec<FormatDef> {
-    canonical_formats()
+    let mut v = crate::ingest::formats::builtin();
+    v.extend(canonical_formats());
+    v
 }
 
 fn display(p: &std::path::Path) -> String {
@@ -93,9 +100,65 @@ struct Index {
     by_id: HashMap<String, usize>,
     by_email: HashMap<String, usize>,
     by_account: HashMap<String, usize>,
+    /// Folded full name → candidate; `None` when two candidates share the name. Only for rows
+    /// no strong key joins (Zoom guests without email), and such joins are marked weak.
+    by_name: HashMap<String, Option<usize>>,
+}
+
+/// A name folded for the name index (case, accents, order, nicknames); empty for names that
+/// say nothing about who it is ("iPhone", "Guest").
+fn name_key(name: &str) -> String {
+    if facts::names::is_generic_display_name(name) {
+        return String::new();
+    }
+    facts::names::tokens(name).join(" ")
 }
 
 impl Index {
+    fn index_names(&mut self, candidates: &[Candidate]) {
+        for (i, c) in candidates.iter().enumerate() {
+            let key = c.app.get(app::FULL_NAME).map(name_key).unwrap_or_default();
+            if key.is_empty() {
+                continue;
+            }
+            self.by_name
+                .entry(key)
+                .and_modify(|e| {
+                    if *e != Some(i) {
+                        *e = None
+                    }
+                })
+                .or_insert(Some(i));
+        }
+    }
+
+    /// Joins by a name shown in a call, else by a candidate's name inside free text (a
+    /// meeting topic such as "Interview - Jordan Lee").
+    fn join_by_name(&self, names: &[String], topic: Option<&str>) -> Option<usize> {
+        for n in names {
+            if let Some(Some(i)) = self.by_name.get(&name_key(n)) {
+                return Some(*i);
+            }
+        }
+        let words: Vec<&str> = topic?
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.')
+            .filter(|w| !w.is_empty())
+            .collect();
+        // Only a topic that names exactly one candidate joins.
+        let mut found = None;
+        for len in 2..=4.min(words.len()) {
+            for w in words.windows(len) {
+                if let Some(Some(i)) = self.by_name.get(&name_key(&w.join(" "))) {
+                    if found.is_some_and(|f| f != *i) {
+                        return None;
+                    }
+                    found = Some(*i);
+                }
+            }
+        }
+        found
+    }
+
     /// Joins by candidate_id, else account (identities file), else email.
     fn join(
         &self,
@@ -122,6 +185,10 @@ impl Index {
             if let Some(&i) = norm_email(e).and_then(|e| self.by_email.get(&e)) {
                 return Ok(i);
             }
+            // A work address the identities file lists as an account (a Teams or Zoom email).
+            if let Some(&i) = self.by_account.get(&e.trim().to_lowercase()) {
+                return Ok(i);
+            }
         }
         Err(match (account, email) {
             (Some(a), _) => format!("account {a}"),
@@ -131,8 +198,39 @@ impl Index {
     }
 }
 
+/// Sign-ins that share an address and what the export said about it share one completed lookup.
+type ExportKey<'a> = (std::net::IpAddr, Option<&'a str>, bool, Option<u32>);
+
+/// The lookup completed with what the export says about the address: its country when no
+/// database gave one (marked as from the export), the export's AS number, its proxy flag.
+/// `None` when the export adds nothing.
+fn with_export(
+    info: &crate::model::IpInfo,
+    country: Option<&str>,
+    note: &AdaptNote,
+) -> Option<crate::model::IpInfo> {
+    let fill_country = info.country.is_none() && country.is_some();
+    let fill_asn = info.asn.is_none() && note.asn.is_some();
+    let proxy = note.proxy && !info.proxy;
+    if !fill_country && !fill_asn && !proxy {
+        return None;
+    }
+    let mut i = info.clone();
+    if fill_country {
+        i.country = country.map(Box::from);
+        i.country_from_export = true;
+    }
+    if fill_asn {
+        i.asn = note.asn;
+        i.asn_org = i.asn_org.or_else(|| note.asn_org.as_deref().map(Box::from));
+    }
+    i.proxy |= note.proxy;
+    Some(i)
+}
+
 /// Runs a scan.
 pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
+    let started = std::time::Instant::now();
     let pack = opts.pack;
     let mut files = FileTable::default();
     let mut warnings = Vec::new();
@@ -178,6 +276,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         by_id: HashMap::new(),
         by_email: HashMap::new(),
         by_account: HashMap::new(),
+        by_name: HashMap::new(),
     };
     let mut watchlist = Watchlist::default();
     // Applications first: everything else joins to them.
@@ -257,14 +356,29 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
         });
     }
+    index.index_names(&candidates);
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Interviews) {
         let cols = input.numbers.clone();
         input.for_each(|row, ts, report| {
-            let key = index.join(
+            let mut key = index.join(
                 row.get(interview::CANDIDATE_ID),
                 row.get(interview::ACCOUNT),
                 row.get(interview::EMAIL),
             );
+            // No strong key: the host's own staff stop here; guests are tried by name.
+            let mut weak = false;
+            if let Err(k) = &key {
+                if let Some(staff) = &row.note.staff {
+                    key = Err(staff.clone());
+                } else if let Some(i) =
+                    index.join_by_name(&row.note.name_keys, row.note.topic.as_deref())
+                {
+                    key = Ok(i);
+                    weak = true;
+                } else if let (true, Some(n)) = (k.starts_with("no "), row.note.name_keys.first()) {
+                    key = Err(format!("name {n}"));
+                }
+            }
             let idx = match key {
                 Ok(i) => i,
                 Err(_) if only_skip(&index, &key) => return Fate::Used,
@@ -272,6 +386,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             };
             match records::interview(row, &cols, ts, report) {
                 Ok(mut iv) => {
+                    iv.weak_join |= weak;
                     iv.ip_info = iv.ip.map(|ip| enricher.lookup(ip));
                     candidates[idx].interviews.push(iv);
                     Fate::Used
@@ -281,6 +396,8 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         });
     }
     // Sign-ins stream: each row is folded into its candidate's summary and dropped.
+    let mut export_info: HashMap<ExportKey<'_>, Arc<crate::model::IpInfo>> = HashMap::new();
+    let mut export_countries = false;
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Logins) {
         let cols = input.numbers.clone();
         input.for_each(|row, ts, report| {
@@ -313,9 +430,18 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 }
                 None => None,
             };
-            let success = row.get(login::OUTCOME).map(|o| {
+            let success = row.get(login::OUTCOME).and_then(|o| {
                 let o = o.to_ascii_lowercase();
-                !(o.contains("fail") || o.contains("denied") || o.contains("error") || o == "false")
+                // An interrupted sign-in (an MFA prompt) neither succeeded nor failed.
+                if o.starts_with("interrupt") || o == "unknown" || o == "challenge" {
+                    return None;
+                }
+                Some(
+                    !(o.contains("fail")
+                        || o.contains("denied")
+                        || o.contains("error")
+                        || o == "false"),
+                )
             });
             let latency = match row.get(login::LATENCY_MS).map(|s| s.parse::<f64>()) {
                 Some(Ok(x)) if x.is_finite() && x >= 0.0 => Some(x),
@@ -345,13 +471,38 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 latency_ms: latency,
                 latency_col: cols[login::LATENCY_MS],
             };
-            let info = enricher.lookup(ip);
+            let country = row.get(login::COUNTRY).and_then(|c| {
+                let code = reference.countries.iso2(c);
+                if code.is_none() {
+                    let msg =
+                        format!("country {c:?} is not a country this tool knows; left unknown");
+                    report.warn_value(row.at.line, cols[login::COUNTRY], &msg);
+                }
+                code
+            });
+            let mut info = enricher.lookup(ip);
+            // What the export itself says about the address completes the lookup.
+            let ekey = (ip, country, row.note.proxy, row.note.asn);
+            if let Some(i) = export_info.get(&ekey) {
+                info = Arc::clone(i);
+            } else if let Some(i) = with_export(&info, country, row.note) {
+                export_countries |= i.country_from_export;
+                info = Arc::new(i);
+                if export_info.len() < 100_000 {
+                    export_info.insert(ekey, Arc::clone(&info));
+                }
+            }
             let c = &mut candidates[idx];
             let tz = c.claim.tz;
             c.logins.add(&l, &info, tz);
             Fate::Used
         });
     }
+    // Countries read from an export locate sign-ins even with no database.
+    let layers = Layers {
+        country: layers.country || export_countries,
+        ..layers
+    };
     let reports: Vec<FileReport> = inputs.into_iter().map(|i| i.report).collect();
     for r in &reports {
         for w in &r.warnings {
@@ -360,50 +511,151 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
         }
     }
-    let screened = screen(candidates, pack, reference, &watchlist, layers);
+    if std::env::var_os("HIRESCREEN_TIMINGS").is_some() {
+        eprintln!(
+            "hirescreen: timing ingest {:.3} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let (screened, links) = screen(
+        candidates,
+        pack,
+        reference,
+        &watchlist,
+        layers,
+        opts.only.is_some(),
+    );
     Ok(Scan {
         files,
         reports,
         skipped,
         screened,
+        links,
         databases: opts.databases.clone(),
         layers,
         warnings,
     })
 }
 
-/// Facts, rules and scores for every candidate, in parallel; order is kept.
+/// Links across candidates first (they need every candidate), then facts, rules and scores
+/// for every candidate in parallel; order is kept. Referral facts depend on the referrer's
+/// verdict, so they take two passes: the first assumes every referrer clear, then only the
+/// candidates whose referrer turned out flagged are evaluated again with the first-pass
+/// verdicts (one step, no iteration: deterministic).
 pub fn screen(
     candidates: Vec<Candidate>,
     pack: &Pack,
     reference: &Reference,
     watchlist: &Watchlist,
     layers: Layers,
-) -> Vec<Screened> {
+    keep_facts: bool,
+) -> (Vec<Screened>, Links) {
+    let timings = std::env::var_os("HIRESCREEN_TIMINGS").is_some();
+    let t = std::time::Instant::now();
+    let links = link::link(&candidates, &LinkOptions::default());
+    let link_secs = t.elapsed().as_secs_f64();
     let env = FactEnv {
         gazetteer: &reference.gazetteer,
         watch: watchlist,
     };
     let root = eval::root_context(&pack.env);
-    candidates
+    let t = std::time::Instant::now();
+    let evaluate = |i: usize, facts: &Facts| {
+        let (findings, outcomes) = eval::evaluate(pack, &root, &candidates[i], facts, layers);
+        let (score, verdict) = score::score(pack, &findings);
+        (findings, outcomes, score, verdict)
+    };
+    let mut results: Vec<_> = (0..candidates.len())
         .into_par_iter()
-        .map(|c| {
-            let facts = facts::derive(&c, &env);
-            let (findings, outcomes) = eval::evaluate(pack, &root, &c, &facts, layers);
-            let (score, verdict) = score::score(pack, &findings);
-            Screened {
-                candidate: c,
+        .map(|i| {
+            let mut facts = facts::derive(&candidates[i], &env);
+            link::set_facts(&links, &candidates, i, &mut facts);
+            let r = evaluate(i, &facts);
+            // Facts are large; a scan keeps only what the rules concluded.
+            (keep_facts.then_some(facts), r)
+        })
+        .collect();
+    let verdicts: Vec<Verdict> = results.iter().map(|r| r.1 .3).collect();
+    let again = link::referral_changes(&links, &verdicts);
+    let redone: Vec<_> = again
+        .par_iter()
+        .map(|&i| {
+            // Derived again rather than kept for every candidate: few are redone.
+            let mut facts = facts::derive(&candidates[i], &env);
+            link::set_facts(&links, &candidates, i, &mut facts);
+            link::set_referral_facts(&links, &candidates, i, &mut facts, Some(&verdicts));
+            let r = evaluate(i, &facts);
+            (keep_facts.then_some(facts), r)
+        })
+        .collect();
+    for (i, r) in again.into_iter().zip(redone) {
+        results[i] = r;
+    }
+    if timings {
+        for (stage, secs) in &links.timings {
+            eprintln!("hirescreen: timing {stage} {secs:.3} s");
+        }
+        eprintln!("hirescreen: timing link {link_secs:.3} s");
+        eprintln!(
+            "hirescreen: timing facts+rules {:.3} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let screened = candidates
+        .into_iter()
+        .zip(results)
+        .map(
+            |(candidate, (facts, (findings, outcomes, score, verdict)))| Screened {
+                candidate,
                 facts,
                 findings,
                 outcomes,
                 score,
                 verdict,
-            }
-        })
-        .collect()
+            },
+        )
+        .collect();
+    (screened, links)
 }
 
 /// Enriches one address without a cache (used by `explain` to show lookups).
 pub fn lookup(geo: &dyn GeoLookup, lists: &NetLists, ip: std::net::IpAddr) -> crate::model::IpInfo {
     lookup_uncached(geo, lists, ip)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(names: &[&str]) -> Index {
+        let mut by_name = HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            by_name.insert(name_key(n), Some(i));
+        }
+        Index {
+            by_id: HashMap::new(),
+            by_email: HashMap::new(),
+            by_account: HashMap::new(),
+            by_name,
+        }
+    }
+
+    #[test]
+    fn guests_join_by_name_then_by_a_topic_naming_one_candidate() {
+        let ix = index(&["Jordan Lee", "Alex Doe"]);
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(ix.join_by_name(&names(&["LEE, Jordan"]), None), Some(0));
+        assert_eq!(
+            ix.join_by_name(&names(&["Kim Tae"]), Some("Interview - Alex Doe")),
+            Some(1)
+        );
+        assert_eq!(
+            ix.join_by_name(&names(&["Kim Tae"]), Some("Panel: Jordan Lee / Alex Doe")),
+            None
+        );
+        assert_eq!(
+            ix.join_by_name(&names(&["iPhone"]), Some("Weekly sync")),
+            None
+        );
+    }
 }

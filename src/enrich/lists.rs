@@ -113,6 +113,11 @@ impl NetLists {
         Ok(l)
     }
 
+    /// True when a list names this address itself (not only its ASN).
+    pub fn names_address(&self, ip: IpAddr) -> bool {
+        self.kp.iter().any(|n| n.contains(ip)) || self.iocs.iter().any(|(n, _)| n.contains(ip))
+    }
+
     /// Adds what the lists say about `ip` to `info`.
     pub fn apply(&self, ip: IpAddr, info: &mut IpInfo) {
         if self.kp.iter().any(|n| n.contains(ip)) {

@@ -3,7 +3,7 @@
 //! told apart by the `database_type` in their own metadata, never by file name. Records are
 //! decoded into small borrowed structs: only the fields the rules use are read.
 
-use super::{GeoLookup, Layers};
+use super::{GeoLookup, Layers, NetKey};
 use crate::model::IpInfo;
 use maxminddb::Reader;
 use serde::{Deserialize, Serialize};
@@ -237,6 +237,22 @@ impl GeoLookup for MmdbGeo {
             }
         }
         info
+    }
+
+    fn network_key(&self, ip: IpAddr) -> Option<NetKey> {
+        // The record offsets in every database identify the answer (tech.md §1.4).
+        if self.dbs.len() > 4 {
+            return None;
+        }
+        let mut key = [u32::MAX; 4];
+        for (k, db) in key.iter_mut().zip(&self.dbs) {
+            let off = db.reader.lookup(ip).ok().and_then(|r| r.offset());
+            *k = match off {
+                Some(o) => u32::try_from(o).ok()?,
+                None => u32::MAX,
+            };
+        }
+        Some(key)
     }
 
     fn layers(&self) -> Layers {

@@ -13,6 +13,9 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+/// Exact identity of an answer: the record offset in each database (`u32::MAX` = no record).
+pub type NetKey = [u32; 4];
+
 /// Which kinds of database a lookup can consult (rules that need one say so when it is absent).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Layers {
@@ -26,6 +29,11 @@ pub struct Layers {
 pub trait GeoLookup: Send + Sync {
     fn lookup(&self, ip: IpAddr) -> IpInfo;
     fn layers(&self) -> Layers;
+    /// A key shared by every address the databases describe with the same records, so one
+    /// answer can serve a whole network; `None` when there is no such key.
+    fn network_key(&self, _ip: IpAddr) -> Option<NetKey> {
+        None
+    }
 }
 
 /// No databases at all: lists still apply.
@@ -96,15 +104,22 @@ pub fn non_public(ip: IpAddr) -> bool {
 pub struct Enricher<'a> {
     geo: &'a dyn GeoLookup,
     lists: &'a NetLists,
-    cache: HashMap<IpAddr, Arc<IpInfo>>,
+    /// Recent addresses (bounded: cleared when full).
+    by_ip: HashMap<IpAddr, Arc<IpInfo>>,
+    /// One answer per database network: memory grows with networks, not addresses.
+    by_net: HashMap<NetKey, Arc<IpInfo>>,
 }
+
+/// Addresses kept in the per-address cache before it is cleared.
+const IP_CACHE: usize = 1 << 21;
 
 impl<'a> Enricher<'a> {
     pub fn new(geo: &'a dyn GeoLookup, lists: &'a NetLists) -> Enricher<'a> {
         Enricher {
             geo,
             lists,
-            cache: HashMap::new(),
+            by_ip: HashMap::new(),
+            by_net: HashMap::new(),
         }
     }
 
@@ -113,11 +128,31 @@ impl<'a> Enricher<'a> {
     }
 
     pub fn lookup(&mut self, ip: IpAddr) -> Arc<IpInfo> {
-        if let Some(i) = self.cache.get(&ip) {
+        if let Some(i) = self.by_ip.get(&ip) {
             return Arc::clone(i);
         }
-        let info = Arc::new(lookup_uncached(self.geo, self.lists, ip));
-        self.cache.insert(ip, Arc::clone(&info));
+        // Lists that name single addresses (North Korea's range, indicator IPs) make an
+        // address differ from its network: those get an answer of their own.
+        let shared = !non_public(ip) && !self.lists.names_address(ip);
+        let key = if shared {
+            self.geo.network_key(ip)
+        } else {
+            None
+        };
+        let info = match key.and_then(|k| self.by_net.get(&k)) {
+            Some(i) => Arc::clone(i),
+            None => {
+                let info = Arc::new(lookup_uncached(self.geo, self.lists, ip));
+                if let Some(k) = key {
+                    self.by_net.insert(k, Arc::clone(&info));
+                }
+                info
+            }
+        };
+        if self.by_ip.len() >= IP_CACHE {
+            self.by_ip.clear();
+        }
+        self.by_ip.insert(ip, Arc::clone(&info));
         info
     }
 }

@@ -111,6 +111,29 @@ facts! {
     BROWSER_TZ_OFF = "browser_tz_off": Int, "sign-ins whose browser zone is 3+ hours off the claimed zone";
     BROWSER_TZS_OFF = "browser_tzs_off": List, "those browser zones";
     WATCHLIST_HITS = "watchlist_hits": List, "watchlist entries matched, as 'type value (note)'";
+    // Linking (src/link): set by the link stage after `derive`. Lists hold other candidates'
+    // ids. Explained links (agency, household) and links to the same name (a duplicate
+    // application) never count here; a list is null when the candidate lacks the artefact.
+    SAME_PHONE_OTHER_NAME = "same_phone_other_name": List, "other candidates with the same phone (normalised, claimed country's code) under a different name";
+    SAME_EMAIL_OTHER_NAME = "same_email_other_name": List, "other candidates with the same email (case, plus-tag, Gmail dots folded) under a different name";
+    SAME_PHOTO_OTHER_NAME = "same_photo_other_name": List, "other candidates with the same photo_hash under a different name";
+    SAME_PAYMENT_OTHER_NAME = "same_payment_other_name": List, "other candidates with the same payment_account under a different name";
+    SHARED_SHIPPING = "shared_shipping": List, "other candidates with the same shipping_address (normalised) and a different surname or a different ID/home address";
+    SHARED_SHIPPING_COUNT = "shared_shipping_count": Int, "how many candidates are in shared_shipping";
+    SHARED_HOME_ADDRESS = "shared_home_address": List, "other candidates with the same home_address (normalised) and a different surname";
+    SHARED_LOGIN_IP_24H = "shared_login_ip_24h": List, "other candidates (different names) who signed in from the same public, non-anonymized IP within 24 hours (application submission included)";
+    SHARED_DEVICE = "shared_device": List, "other candidates (different names) who signed in with the same device_id";
+    RESUME_NEAR_DUPLICATE = "resume_near_duplicate": List, "other candidates (different names) whose resume_text is a near-duplicate (word-shingle Jaccard >= 0.8, names and contacts removed)";
+    RESUME_SIMILARITY_MAX = "resume_similarity_max": Float, "highest resume Jaccard similarity with another candidate (1.0 = identical apart from names and contacts; 0 when none)";
+    ROTATION_OF = "rotation_of": List, "earlier applications under other names whose phone, photo hash or sign-in device this application reuses";
+    ROTATION_GAP_DAYS = "rotation_gap_days": Int, "days between this application and the earliest application in rotation_of (0 when none)";
+    REFERRED_BY_FLAGGED = "referred_by_flagged": Bool, "the referrer's first-pass verdict is review or escalate, or it shares a cluster with an escalated candidate";
+    REFERRER_VERDICT = "referrer_verdict": Str, "first-pass verdict of the candidate in referred_by (clear, review, escalate)";
+    REFERRER_CLUSTER_ESCALATED = "referrer_cluster_escalated": Bool, "the referrer shares a cluster with a candidate escalated in the first pass";
+    CLUSTER_SIZE = "cluster_size": Int, "candidates in this candidate's cluster (1 when linked to nobody)";
+    LINK_EXPLANATIONS = "link_explanations": List, "links explained as agency or household, as 'explanation: key shared with id'";
+    SAME_NAME_OTHERS = "same_name_others": List, "other candidates with a near-identical name (weak: names alone prove nothing)";
+    CAPPED_KEYS = "capped_keys": List, "this candidate's keys shared by too many candidates to link on (an office egress, a placeholder value)";
 }
 
 /// Facts of one candidate, by [`SCHEMA`] index, each with the cells it rests on.
@@ -286,10 +309,19 @@ fn identity_facts(c: &Candidate, f: &mut Facts) {
 }
 
 fn interview_facts(c: &Candidate, f: &mut Facts) {
-    let full = c.app.get(app::FULL_NAME).unwrap_or("");
-    let doc = c.app.get(app::ID_DOC_NAME);
+    if c.interviews.is_empty() {
+        f.set(INTERVIEWS, Fact::Int(0), []);
+        return;
+    }
+    // Tokenised once: every name shown in a call is compared with these.
+    let full = names::tokens(c.app.get(app::FULL_NAME).unwrap_or(""));
+    let doc = c.app.get(app::ID_DOC_NAME).map(names::tokens);
     let matches_claimed = |n: &str| {
-        names::similarity(n, full) >= 0.8 || doc.is_some_and(|d| names::similarity(n, d) >= 0.8)
+        let t = names::tokens(n);
+        names::similarity_tokens(&t, &full) >= 0.8
+            || doc
+                .as_ref()
+                .is_some_and(|d| names::similarity_tokens(&t, d) >= 0.8)
     };
     let mut unmatched = BTreeSet::new();
     let mut unmatched_src = Vec::new();
@@ -326,7 +358,7 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
             }
         }
         if let Some(n) = iv.get(interview::LIVE_ID_NAME) {
-            if names::similarity(n, full) < 0.8 {
+            if names::similarity_tokens(&names::tokens(n), &full) < 0.8 {
                 bump(LIVE_ID_NAME_MISMATCH, cell(interview::LIVE_ID_NAME));
             }
         }

@@ -108,14 +108,18 @@ fn token_sim(a: &str, b: &str) -> f64 {
 /// Similarity in 0..=1 of two names; 1.0 means the same name up to case, accents, order,
 /// nicknames and extra middle names.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    let (ta, tb) = (tokens(a), tokens(b));
+    similarity_tokens(&tokens(a), &tokens(b))
+}
+
+/// [`similarity`] on names already split by [`tokens`], for comparing one name with many.
+pub fn similarity_tokens(ta: &[String], tb: &[String]) -> f64 {
     if ta.is_empty() || tb.is_empty() {
         return 0.0;
     }
     let (short, long) = if ta.len() <= tb.len() {
-        (&ta, &tb)
+        (ta, tb)
     } else {
-        (&tb, &ta)
+        (tb, ta)
     };
     // Each token of the shorter name against its best partner in the longer one.
     let mut used = vec![false; long.len()];

@@ -3,9 +3,10 @@
 //! exports (Entra, Okta, Zoom, Teams, …) and user mapping files add definitions of the same
 //! shape. A definition never reads files; [`detect`] matches one against header rows.
 
-use super::values::norm_header;
+use super::values::{norm_header, DateOrder};
 use crate::model::{app, identity, interview, login, watch};
 use std::fmt;
+use std::sync::Arc;
 
 /// The kinds of input (SPEC §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,14 +56,16 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Raw cells of one row by header position, for adapters.
+/// Raw cells of one row by header position, for adapters, with what the file said above its
+/// table (see [`ContextFn`]).
 pub struct RawCells<'a> {
     pub cells: &'a [&'a str],
     pub headers: &'a [String],
+    pub context: &'a [(String, String)],
 }
 
 impl RawCells<'_> {
-    /// The first cell whose normalised header is `name`.
+    /// The first non-empty cell whose normalised header is `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -70,21 +73,48 @@ impl RawCells<'_> {
             .and_then(|i| self.cells.get(i).copied())
             .filter(|s| !s.trim().is_empty())
     }
+    /// A value of the file's context (meeting block, summary section), by normalised key.
+    pub fn context(&self, key: &str) -> Option<&str> {
+        self.context
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|s| !s.trim().is_empty())
+    }
 }
 
 /// What an adapter may say about a row beyond its values.
 #[derive(Debug, Default)]
 pub struct AdaptNote {
-    /// The row is not about a candidate (e.g. the host's own staff): count it as unmatched
-    /// with this reason rather than joining it.
+    /// The row is not about a candidate at all (an Okta event that is not a sign-in): count it
+    /// as unmatched with this reason rather than joining it.
     pub skip: Option<String>,
+    /// The row is about the host's own organisation (a meeting organiser, a signed-in member):
+    /// it joins a candidate only by a strong key (id, account, email), and otherwise is counted
+    /// as unmatched with this reason instead of being tried by name.
+    pub staff: Option<String>,
     /// The row can only be joined by a weak key (a display name).
     pub weak_join: bool,
+    /// Names to join by when no strong key joins (a Zoom guest's names), best first.
+    pub name_keys: Vec<String>,
+    /// Free text that may contain a candidate's name (a meeting topic), tried last.
+    pub topic: Option<String>,
+    /// The export says the sign-in came through a proxy or anonymizer (Okta `isProxy`).
+    pub proxy: bool,
+    /// Autonomous system the export reports for the address.
+    pub asn: Option<u32>,
+    pub asn_org: Option<String>,
 }
 
 /// Rewrites a row's canonical values for formats whose cells need more than renaming
-/// (split a `City, State, CC` location, read `New (Original)` as a rename, …).
-pub type Adapter = fn(&RawCells<'_>, &mut [Option<String>], &mut AdaptNote);
+/// (split a `City, State, CC` location, read `New (Original)` as a rename, …). A closure, so
+/// user mapping files can carry their own column specs and value maps.
+pub type Adapter = Arc<dyn Fn(&RawCells<'_>, &mut [Option<String>], &mut AdaptNote) + Send + Sync>;
+
+/// Reads what a sectioned file says around its table (Zoom's meeting block, Teams' summary):
+/// given the previewed rows and the header row's position, `(normalised key, value)` pairs
+/// every row's adapter can see.
+pub type ContextFn = fn(&[Vec<String>], usize) -> Vec<(String, String)>;
 
 /// One recognisable export format.
 #[derive(Clone)]
@@ -99,7 +129,10 @@ pub struct FormatDef {
     pub header_anywhere: bool,
     /// Timestamps carry no zone, so `--tz` applies.
     pub zone_less: bool,
+    /// Day/month order to assume when the file's own dates cannot settle it (a pt-BR export).
+    pub date_order: Option<DateOrder>,
     pub adapter: Option<Adapter>,
+    pub context: Option<ContextFn>,
 }
 
 impl fmt::Debug for FormatDef {
@@ -140,8 +173,40 @@ impl FormatDef {
             columns,
             header_anywhere: false,
             zone_less: false,
+            date_order: None,
             adapter: None,
+            context: None,
         }
+    }
+
+    /// The header may be below line 1, and a blank row ends the table.
+    pub fn sectioned(mut self) -> FormatDef {
+        self.header_anywhere = true;
+        self
+    }
+
+    /// Timestamps carry no zone (`--tz` applies).
+    pub fn zone_less(mut self) -> FormatDef {
+        self.zone_less = true;
+        self
+    }
+
+    pub fn day_first(mut self) -> FormatDef {
+        self.date_order = Some(DateOrder::DayFirst);
+        self
+    }
+
+    pub fn adapter(
+        mut self,
+        f: impl Fn(&RawCells<'_>, &mut [Option<String>], &mut AdaptNote) + Send + Sync + 'static,
+    ) -> FormatDef {
+        self.adapter = Some(Arc::new(f));
+        self
+    }
+
+    pub fn context(mut self, f: ContextFn) -> FormatDef {
+        self.context = Some(f);
+        self
     }
 
     /// Column index in the row for each canonical field.
@@ -209,6 +274,8 @@ pub struct Detected {
     pub header_row: usize,
     pub headers: Vec<String>,
     pub columns: Vec<Option<usize>>,
+    /// What the format's [`ContextFn`] read around the table.
+    pub context: Vec<(String, String)>,
 }
 
 /// Finds the first format whose fingerprint a header row carries. Formats are tried in order
@@ -222,6 +289,7 @@ pub fn detect(rows: &[Vec<String>], formats: &[FormatDef]) -> Option<Detected> {
             if (i == first || f.header_anywhere) && f.matches(&headers) {
                 return Some(Detected {
                     columns: f.map_columns(&headers),
+                    context: f.context.map(|c| c(rows, i)).unwrap_or_default(),
                     format: f.clone(),
                     header_row: i,
                     headers,

@@ -68,6 +68,58 @@ fn scalar_text(v: &Value) -> String {
     }
 }
 
+/// Members under which API pages wrap their records.
+const WRAPPERS: &[&str] = &[
+    "items", "value", "data", "records", "results", "events", "logs",
+];
+
+/// The byte span (`[` to `]` inclusive) of the array that is the value of top-level member
+/// `key` in a valid JSON object's text.
+fn member_array(text: &[u8], key: &str) -> Option<(usize, usize)> {
+    let quoted = format!("\"{key}\"");
+    let mut depth = 0i32;
+    let mut i = 0;
+    let mut want_array = false;
+    let mut array_start = None;
+    while i < text.len() {
+        let b = text[i];
+        match b {
+            b'"' => {
+                // Skip the string, noting whether it is the key at the top level.
+                let start = i;
+                i += 1;
+                while i < text.len() && text[i] != b'"' {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1
+                    && array_start.is_none()
+                    && &text[start..=i.min(text.len() - 1)] == quoted.as_bytes()
+                {
+                    want_array = true;
+                }
+            }
+            b'[' | b'{' => {
+                if want_array && depth == 1 && b == b'[' {
+                    array_start = Some(i);
+                }
+                want_array = false;
+                depth += 1;
+            }
+            b']' | b'}' => {
+                depth -= 1;
+                if let (Some(a), 1, b']') = (array_start, depth, b) {
+                    return Some((a, i + 1));
+                }
+            }
+            b':' => {}
+            c if c.is_ascii_whitespace() => {}
+            _ => want_array = false,
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Splits a JSON array's text into its top-level elements without parsing them.
 fn element_spans(text: &[u8]) -> Result<Vec<(usize, usize, u32)>, RowError> {
     let mut spans = Vec::new();
@@ -147,6 +199,44 @@ impl JsonRows {
             next: 0,
             error,
         })
+    }
+
+    /// A `.json` file holding one object: an API page that wraps its records (`{"items":
+    /// [...]}` from Google's Reports API, `{"value": [...]}` from Microsoft Graph) gives one row
+    /// per record; any other object is one record. `Err` gives the text back when it is not
+    /// one JSON object (NDJSON saved as `.json`).
+    pub fn object(text: Vec<u8>) -> Result<JsonRows, Vec<u8>> {
+        let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(&text) else {
+            return Err(text);
+        };
+        let wrapper = WRAPPERS.iter().find(|k| {
+            obj.get(**k)
+                .and_then(Value::as_array)
+                .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))
+        });
+        let spans = match wrapper.and_then(|k| member_array(&text, k)) {
+            Some((a, b)) => {
+                let before = text[..a].iter().filter(|&&c| c == b'\n').count() as u32;
+                match element_spans(&text[a..b]) {
+                    Ok(spans) => spans
+                        .into_iter()
+                        .map(|(s, e, l)| (s + a, e + a, l + before))
+                        .collect(),
+                    Err(_) => return Err(text),
+                }
+            }
+            None => {
+                let start = text.iter().position(|c| *c == b'{').unwrap_or(0);
+                let line = 1 + text[..start].iter().filter(|&&c| c == b'\n').count() as u32;
+                vec![(start, text.len(), line)]
+            }
+        };
+        Ok(JsonRows::new(Source::Array {
+            text,
+            spans,
+            next: 0,
+            error: None,
+        }))
     }
 
     pub fn lines(reader: Box<dyn BufRead + Send>) -> JsonRows {
@@ -297,6 +387,24 @@ mod tests {
         assert!(out.contains(&("client.ipAddress".into(), "1.2.3.4".into())));
         assert!(out.contains(&("t".into(), "a|b".into())));
         assert!(out.contains(&("client.x".into(), "".into())));
+    }
+
+    #[test]
+    fn api_pages_unwrap_to_their_records() {
+        let text = b"{\"kind\": \"x\", \"note\": \"items\",\n \"items\": [\n  {\"a\": \"[\"},\n  {\"a\": 2}\n ]}".to_vec();
+        let mut rows = JsonRows::object(text).ok().unwrap();
+        assert_eq!(rows.headers(), ["a"]);
+        let _header = rows.next_row();
+        let r = rows.next_row().unwrap().unwrap();
+        assert_eq!((r.line, r.record.get(0)), (3, Some(&b"["[..])));
+        assert_eq!(rows.next_row().unwrap().unwrap().line, 4);
+        assert!(rows.next_row().is_none());
+        let mut one = JsonRows::object(b"\n{\"status\": \"ok\"}".to_vec())
+            .ok()
+            .unwrap();
+        let _header = one.next_row();
+        assert_eq!(one.next_row().unwrap().unwrap().line, 2);
+        assert!(JsonRows::object(b"{\"a\":1}\n{\"a\":2}\n".to_vec()).is_err());
     }
 
     #[test]

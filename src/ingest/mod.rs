@@ -5,6 +5,7 @@
 
 pub mod countries;
 pub mod format;
+pub mod formats;
 mod json;
 pub mod reader;
 pub mod records;
@@ -304,6 +305,9 @@ pub fn open(
     let order = match evidence {
         OrderEvidence::DayFirst => DateOrder::DayFirst,
         OrderEvidence::MonthFirst | OrderEvidence::AmPm => DateOrder::MonthFirst,
+        OrderEvidence::Unknown if detected.format.date_order.is_some() => {
+            detected.format.date_order.unwrap_or(DateOrder::MonthFirst)
+        }
         OrderEvidence::Unknown => {
             if cells.iter().any(|c| c.contains('/')) {
                 report.warnings.push(
@@ -325,6 +329,27 @@ pub fn open(
     })))
 }
 
+/// Line breaks inside a record's quoted cells.
+fn newlines(rec: &csv::ByteRecord) -> u32 {
+    rec.iter()
+        .map(|c| c.iter().filter(|&&b| b == b'\n').count() as u32)
+        .sum()
+}
+
+/// A row that is only a numbered section title (`2. Participants`).
+fn is_section_title(rec: &csv::ByteRecord) -> bool {
+    let mut cells = rec
+        .iter()
+        .filter(|c| !c.iter().all(u8::is_ascii_whitespace));
+    let (Some(only), None) = (cells.next(), cells.next()) else {
+        return false;
+    };
+    let t = String::from_utf8_lossy(only);
+    let t = t.trim();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && t[digits..].starts_with(". ")
+}
+
 impl Input {
     pub fn kind(&self) -> Kind {
         self.detected.format.kind
@@ -337,13 +362,22 @@ impl Input {
         &mut self,
         mut f: impl FnMut(&Row<'_>, &mut TsParser, &mut FileReport) -> Fate,
     ) {
-        let header_len = self.detected.headers.len();
+        // A trailing empty header cell (Zoom writes a `,` at the end of every line) is not a
+        // column: rows may or may not carry it.
+        let header_len = self
+            .detected
+            .headers
+            .iter()
+            .rposition(|h| !h.is_empty())
+            .map_or(0, |i| i + 1);
         let columns = self.detected.columns.clone();
-        let adapter = self.detected.format.adapter;
+        let adapter = self.detected.format.adapter.clone();
+        let context = self.detected.context.clone();
         let sectioned = self.detected.format.header_anywhere;
         let headers = self.detected.headers.clone();
         let mut skip = self.detected.header_row + 1;
         let mut ended = false;
+        let mut expect_line = self.report.header_line + 1;
         while let Some(item) = self.reader.next() {
             if skip > 0 {
                 skip -= 1;
@@ -357,13 +391,19 @@ impl Input {
                     continue;
                 }
             };
+            // In a sectioned report a blank row (or a skipped blank line, or a section title
+            // such as `3. In-Meeting Activities`) ends the table: what follows is another
+            // section, not records.
+            let gap = raw.line > expect_line;
+            expect_line = raw.line + 1 + newlines(&raw.record);
             if is_blank(&raw.record) {
-                // In a sectioned report a blank row ends the table; what follows is
-                // another section, not records.
                 if sectioned && self.report.rows > 0 {
                     ended = true;
                 }
                 continue;
+            }
+            if sectioned && self.report.rows > 0 && (gap || is_section_title(&raw.record)) {
+                ended = true;
             }
             if ended {
                 continue;
@@ -383,7 +423,7 @@ impl Input {
                 .map(|c| c.and_then(|i| raw.record.get(i)).map(lossy))
                 .collect();
             let mut note = AdaptNote::default();
-            if let Some(adapt) = adapter {
+            if let Some(adapt) = &adapter {
                 let mut owned: Vec<Option<String>> = vals
                     .iter()
                     .map(|v| v.as_ref().map(|s| s.to_string()))
@@ -394,6 +434,7 @@ impl Input {
                     &RawCells {
                         cells: &cell_refs,
                         headers: &headers,
+                        context: &context,
                     },
                     &mut owned,
                     &mut note,

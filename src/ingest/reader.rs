@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// How many leading records are kept for detection.
 pub const PREVIEW_ROWS: usize = 200;
@@ -70,8 +71,107 @@ pub struct RawRow {
 }
 
 enum Inner {
-    Csv(csv::Reader<Box<dyn Read + Send>>),
+    Csv(csv::Reader<Box<dyn Read + Send>>, Arc<Mutex<LineIndex>>),
     Json(json::JsonRows),
+}
+
+/// Line numbers of CSV records. The parser's own line and byte positions drift on CRLF line
+/// ends and on the blank lines it skips (both common in real exports: Entra, Teams and Zoom
+/// files), so the bytes it reads are also run through this small scanner, which follows the
+/// same quoting rules (RFC 4180, `""` inside quotes, quotes only at a field's start) and notes
+/// the line each record starts on, in order.
+struct LineIndex {
+    delim: u8,
+    state: Scan,
+    line: u32,
+    starts: VecDeque<u32>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    StartRecord,
+    StartField,
+    InField,
+    InQuotes,
+    QuoteInQuotes,
+}
+
+impl LineIndex {
+    fn new(delim: u8) -> LineIndex {
+        LineIndex {
+            delim,
+            state: Scan::StartRecord,
+            line: 1,
+            starts: VecDeque::new(),
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        // Locals, so the loop runs in registers; the common case (inside an unquoted field)
+        // is one compare per byte.
+        let (mut state, mut line, delim) = (self.state, self.line, self.delim);
+        for &b in bytes {
+            if state == Scan::InField && b != delim && b != b'\n' && b != b'\r' {
+                continue;
+            }
+            if state == Scan::InQuotes && b != b'"' {
+                line += (b == b'\n') as u32;
+                continue;
+            }
+            let eol = b == b'\n' || b == b'\r';
+            state = match state {
+                // Blank lines are skipped, as the parser skips them.
+                Scan::StartRecord if eol => Scan::StartRecord,
+                Scan::StartRecord | Scan::StartField => {
+                    if state == Scan::StartRecord {
+                        self.starts.push_back(line);
+                    }
+                    if b == b'"' {
+                        Scan::InQuotes
+                    } else if b == delim {
+                        Scan::StartField
+                    } else if eol {
+                        Scan::StartRecord
+                    } else {
+                        Scan::InField
+                    }
+                }
+                Scan::InField | Scan::QuoteInQuotes if eol => Scan::StartRecord,
+                Scan::InField | Scan::QuoteInQuotes if b == delim => Scan::StartField,
+                Scan::InField => Scan::InField,
+                Scan::QuoteInQuotes if b == b'"' => Scan::InQuotes,
+                Scan::QuoteInQuotes => Scan::InField,
+                Scan::InQuotes if b == b'"' => Scan::QuoteInQuotes,
+                Scan::InQuotes => Scan::InQuotes,
+            };
+            if b == b'\n' {
+                line += 1;
+            }
+        }
+        self.state = state;
+        self.line = line;
+    }
+
+    /// The line of the next record the parser returns.
+    fn next_start(&mut self) -> u32 {
+        self.starts.pop_front().unwrap_or(0)
+    }
+}
+
+/// A reader that feeds what it reads to a [`LineIndex`].
+struct Counting<R> {
+    inner: R,
+    index: Arc<Mutex<LineIndex>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut idx) = self.index.lock() {
+            idx.feed(&buf[..n]);
+        }
+        Ok(n)
+    }
 }
 
 /// Records of one file, preview first.
@@ -172,19 +272,36 @@ impl RecordReader {
                 stream.read_to_end(&mut bytes)?;
                 (Syntax::JsonArray, Inner::Json(json::JsonRows::array(bytes)))
             }
+            Some(b'{') if ext == "json" => {
+                // One object (an API page, a single record), or NDJSON saved as `.json`.
+                let mut bytes = Vec::new();
+                stream.read_to_end(&mut bytes)?;
+                match json::JsonRows::object(bytes) {
+                    Ok(rows) => (Syntax::JsonArray, Inner::Json(rows)),
+                    Err(bytes) => (
+                        Syntax::JsonLines,
+                        Inner::Json(json::JsonRows::lines(Box::new(Cursor::new(bytes)))),
+                    ),
+                }
+            }
             Some(b'{') if ext != "csv" && ext != "tsv" => (
                 Syntax::JsonLines,
                 Inner::Json(json::JsonRows::lines(Box::new(stream))),
             ),
             _ => {
                 let delim = sniff_delimiter(&head, path);
+                let index = Arc::new(Mutex::new(LineIndex::new(delim)));
+                let counting = Counting {
+                    inner: stream,
+                    index: Arc::clone(&index),
+                };
                 let rdr = csv::ReaderBuilder::new()
                     .has_headers(false)
                     .flexible(true)
                     .delimiter(delim)
                     .buffer_capacity(1 << 16)
-                    .from_reader(Box::new(stream) as Box<dyn Read + Send>);
-                (Syntax::Csv(delim), Inner::Csv(rdr))
+                    .from_reader(Box::new(counting) as Box<dyn Read + Send>);
+                (Syntax::Csv(delim), Inner::Csv(rdr, index))
             }
         };
         let mut r = RecordReader {
@@ -211,22 +328,23 @@ impl RecordReader {
     pub fn json_headers(&self) -> Option<&[String]> {
         match &self.inner {
             Inner::Json(j) => Some(j.headers()),
-            Inner::Csv(_) => None,
+            Inner::Csv(..) => None,
         }
     }
 
     fn read_next(&mut self) -> Option<Result<RawRow, RowError>> {
         match &mut self.inner {
-            Inner::Csv(rdr) => {
+            Inner::Csv(rdr, index) => {
                 let mut record = ByteRecord::new();
+                let next_line = || index.lock().map(|mut i| i.next_start()).unwrap_or(0);
                 match rdr.read_byte_record(&mut record) {
                     Ok(false) => None,
                     Ok(true) => {
-                        let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
+                        let line = next_line();
                         Some(Ok(RawRow { line, record }))
                     }
                     Err(e) => {
-                        let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
+                        let line = next_line();
                         Some(Err(RowError {
                             line,
                             reason: format!("unreadable CSV record: {e}"),
@@ -252,4 +370,40 @@ impl RecordReader {
 pub fn is_blank(rec: &ByteRecord) -> bool {
     rec.iter()
         .all(|c| c.iter().all(|b| b.is_ascii_whitespace()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(name: &str, text: &[u8]) -> Vec<u32> {
+        let dir = std::env::temp_dir().join(format!("hirescreen-reader-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        let mut r = RecordReader::open(&p).unwrap();
+        let mut out = Vec::new();
+        while let Some(row) = r.next() {
+            out.push(row.unwrap().line);
+        }
+        std::fs::remove_file(&p).unwrap();
+        out
+    }
+
+    #[test]
+    fn lines_survive_crlf_blank_lines_and_quoted_newlines() {
+        assert_eq!(
+            lines_of("lf.csv", b"a,b\n1,2\n\n3,4\n\n\n5,6\n"),
+            [1, 2, 4, 7]
+        );
+        assert_eq!(
+            lines_of("crlf.csv", b"a,b\r\n1,2\r\n\r\n3,4\r\n"),
+            [1, 2, 4]
+        );
+        assert_eq!(lines_of("q.csv", b"a,b\n\"x\ny\",2\n\n3,4\n"), [1, 2, 5]);
+        assert_eq!(
+            lines_of("mixed.csv", b"a,b\r\n\"x\"\"\r\n\",\"2\"z\r\n,\r\n\r\nlast"),
+            [1, 2, 4, 6]
+        );
+    }
 }

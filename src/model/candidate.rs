@@ -157,6 +157,9 @@ pub struct IpInfo {
     pub ioc: Option<Box<str>>,
     /// Private, loopback, documentation or otherwise non-public address.
     pub non_public: bool,
+    /// `country` was not found in a database but taken from the export itself (an Entra
+    /// `Location`, an Okta `geographicalContext`), so evidence can say so.
+    pub country_from_export: bool,
 }
 
 impl IpInfo {
@@ -249,6 +252,9 @@ pub struct LoginTrail {
     pub browser_tzs: Vec<(Box<str>, u32)>,
     /// Distinct device ids (bounded).
     pub devices: Vec<Box<str>>,
+    /// The first row seen with each of `devices` (whole row: the row carries no device column
+    /// number), for citing.
+    pub device_first: Vec<SourceRef>,
     /// First row of each kind of evidence, for citing.
     pub first_remote_tool: Option<SourceRef>,
     pub first_unmanaged: Option<SourceRef>,
@@ -329,6 +335,7 @@ impl LoginTrail {
         if let Some(d) = l.device_id {
             if self.devices.len() < Self::MAX_DEVICES && !self.devices.iter().any(|x| &**x == d) {
                 self.devices.push(d.into());
+                self.device_first.push(l.row.cell(0));
             }
         }
         let gi = match self.groups.iter().position(|g| g.ip == l.ip) {

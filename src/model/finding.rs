@@ -95,5 +95,5 @@ pub struct Finding {
 pub enum RuleOutcome {
     Fired,
     Quiet,
-    NotEvaluated(String),
+    NotEvaluated(std::borrow::Cow<'static, str>),
 }

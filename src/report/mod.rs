@@ -30,17 +30,19 @@ pub fn write(
     redact: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    if format == Format::Jsonl {
+        // Streamed: one candidate's object at a time, never the whole report in memory.
+        for i in 0..scan.screened.len() {
+            serde_json::to_writer(&mut *out, &view::candidate(scan, pack, i, redact))?;
+            out.write_all(b"\n")?;
+        }
+        let summary = view::summary(scan, pack, redact);
+        serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": summary }))?;
+        return out.write_all(b"\n");
+    }
     let report = Report::build(scan, pack, redact);
     match format {
-        Format::Jsonl => {
-            for c in &report.candidates {
-                serde_json::to_writer(&mut *out, c)?;
-                out.write_all(b"\n")?;
-            }
-            serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": report.summary }))?;
-            out.write_all(b"\n")
-        }
-        Format::Json => {
+        Format::Json | Format::Jsonl => {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             out.write_all(b"\n")
         }

@@ -6,15 +6,25 @@
 //! `score` (0-100), `verdict` (clear|review|escalate), `findings` (each: `rule`, `title`,
 //! `family`, `severity`, `score`, `evidence`, `verify`, `references`, `sources` as
 //! `{file, line, column}` — column 0 means the whole row), `not_evaluated` (rule and reason),
-//! `cluster` (null until linking assigns one).
+//! `cluster` (null when the candidate is linked to nobody; else `id` — "cl-" and a hash of the
+//! sorted member ids, stable across runs —, `size`, `members` (candidate ids, at most 200),
+//! `explained` (every strong link has an honest explanation), `links` (at most 50, of
+//! `links_total`: `a`, `b`, `key` (email, phone, photo_hash, payment_account,
+//! shipping_address, home_address, device_id, login_ip, resume, and the weak name and
+//! referral), `value_preview` (the normalised value, hashed under `--redact` for personal
+//! kinds), `explained` (null or "agency …"/"household: …"), `weak`, `sources`)).
 //! Summary: `candidates`, `verdicts` {clear, review, escalate}, `files` (per input: kind,
 //! format, encoding, rows, used, unmatched, rejected, rejections, unmatched_keys, warnings),
 //! `skipped` (files not recognised), `rules_hash`, `rules`, `databases` {file, type, kind,
-//! build_date}, `warnings`, `schema_version`.
+//! build_date}, `warnings`, `schema_version`, `link` (counts of links, explained and weak
+//! links, clusters, links by key, capped keys by key, the biggest `capped_keys` as `{kind,
+//! value, size}` — a key shared by more candidates than the cap links nobody —, resume pairs
+//! checked).
 
 use crate::engine::{Scan, Skipped};
 use crate::enrich::mmdb::DbInfo;
 use crate::ingest::FileReport;
+use crate::link::{KeyKind, LinkSummary};
 use crate::model::{app, interview, RuleOutcome, SourceOut, Verdict};
 use crate::rules::Pack;
 use serde::Serialize;
@@ -50,7 +60,81 @@ pub struct CandidateOut {
     pub verdict: Verdict,
     pub findings: Vec<FindingOut>,
     pub not_evaluated: Vec<NotEvaluated>,
-    pub cluster: Option<serde_json::Value>,
+    pub cluster: Option<ClusterOut>,
+}
+
+#[derive(Serialize)]
+pub struct LinkOut {
+    pub a: String,
+    pub b: String,
+    pub key: &'static str,
+    pub value_preview: String,
+    pub explained: Option<String>,
+    pub weak: bool,
+    pub sources: Vec<SourceOut>,
+}
+
+#[derive(Serialize)]
+pub struct ClusterOut {
+    pub id: String,
+    pub size: usize,
+    pub members: Vec<String>,
+    pub explained: bool,
+    pub links: Vec<LinkOut>,
+    pub links_total: usize,
+}
+
+const MAX_CLUSTER_MEMBERS: usize = 200;
+const MAX_CLUSTER_LINKS: usize = 50;
+
+/// A link value as shown: personal kinds hashed under `--redact`, long values cut.
+fn preview(kind: KeyKind, value: &str, redact: bool) -> String {
+    if redact && kind.personal() {
+        return hash(value);
+    }
+    match value.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_string(),
+    }
+}
+
+fn cluster_out(scan: &Scan, i: usize, redact: bool) -> Option<ClusterOut> {
+    let links = &scan.links;
+    let c = links.cluster(i as u32)?;
+    let id = |m: u32| scan.screened[m as usize].candidate.id.to_string();
+    Some(ClusterOut {
+        id: c.id.clone(),
+        size: c.members.len(),
+        members: c
+            .members
+            .iter()
+            .take(MAX_CLUSTER_MEMBERS)
+            .map(|&m| id(m))
+            .collect(),
+        explained: c.explained,
+        links: c
+            .links
+            .iter()
+            .take(MAX_CLUSTER_LINKS)
+            .map(|&k| {
+                let l = &links.links[k as usize];
+                LinkOut {
+                    a: id(l.a),
+                    b: id(l.b),
+                    key: l.kind.as_str(),
+                    value_preview: preview(l.kind, &l.value, redact),
+                    explained: l.explained.as_deref().map(str::to_string),
+                    weak: !l.kind.strong(),
+                    sources: l
+                        .src
+                        .iter()
+                        .map(|s| SourceOut::resolve(&scan.files, *s))
+                        .collect(),
+                }
+            })
+            .collect(),
+        links_total: c.links.len(),
+    })
 }
 
 #[derive(Serialize, Default)]
@@ -71,6 +155,7 @@ pub struct Summary {
     pub databases: Vec<DbInfo>,
     pub warnings: Vec<String>,
     pub schema_version: u32,
+    pub link: LinkSummary,
 }
 
 #[derive(Serialize)]
@@ -93,122 +178,137 @@ pub fn hash(s: &str) -> String {
 
 impl Report {
     pub fn build(scan: &Scan, pack: &Pack, redact: bool) -> Report {
-        let mut verdicts = Verdicts::default();
-        let candidates = scan
-            .screened
-            .iter()
-            .map(|s| {
-                match s.verdict {
-                    Verdict::Clear => verdicts.clear += 1,
-                    Verdict::Review => verdicts.review += 1,
-                    Verdict::Escalate => verdicts.escalate += 1,
-                }
-                let c = &s.candidate;
-                // Personal values of this candidate, longest first so substrings go last.
-                let mut personal: Vec<String> = [
-                    app::FULL_NAME,
-                    app::EMAIL,
-                    app::PHONE,
-                    app::HOME_ADDRESS,
-                    app::SHIPPING_ADDRESS,
-                    app::ID_DOC_NAME,
-                    app::ID_DOC_ADDRESS,
-                    app::PAYMENT_ACCOUNT,
-                ]
-                .iter()
-                .filter_map(|&f| c.app.get(f).map(str::to_string))
-                .collect();
-                for iv in &c.interviews {
-                    for f in [interview::DISPLAY_NAME, interview::LIVE_ID_NAME] {
-                        personal.extend(iv.get(f).map(str::to_string));
-                    }
-                    if let Some(ch) = iv.get(interview::DISPLAY_NAME_CHANGES) {
-                        personal.extend(
-                            ch.split('|')
-                                .map(|x| x.trim().to_string())
-                                .filter(|x| !x.is_empty()),
-                        );
-                    }
-                }
-                personal.sort_by_key(|p| std::cmp::Reverse(p.len()));
-                let scrub = |text: &str| -> String {
-                    if !redact {
-                        return text.to_string();
-                    }
-                    let mut t = text.to_string();
-                    for p in &personal {
-                        if p.len() >= 3 {
-                            t = t.replace(p.as_str(), &hash(p));
-                        }
-                    }
-                    t
-                };
-                let mut findings: Vec<FindingOut> = s
-                    .findings
-                    .iter()
-                    .map(|f| {
-                        let r = &pack.rules[f.rule];
-                        FindingOut {
-                            rule: r.id.clone(),
-                            title: r.title.clone(),
-                            family: r.family.as_str(),
-                            severity: r.severity.as_str(),
-                            score: f.score,
-                            evidence: scrub(&f.evidence),
-                            verify: r.verify.clone(),
-                            references: r.references.clone(),
-                            sources: f
-                                .sources
-                                .iter()
-                                .map(|x| SourceOut::resolve(&scan.files, *x))
-                                .collect(),
-                        }
-                    })
-                    .collect();
-                findings.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
-                let not_evaluated = s
-                    .outcomes
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, o)| match o {
-                        RuleOutcome::NotEvaluated(why) => Some(NotEvaluated {
-                            rule: pack.rules[i].id.clone(),
-                            reason: why.clone(),
-                        }),
-                        _ => None,
-                    })
-                    .collect();
-                let name = c.app.get(app::FULL_NAME).unwrap_or("").to_string();
-                CandidateOut {
-                    candidate_id: c.id.to_string(),
-                    name: if redact { hash(&name) } else { name },
-                    claimed: c
-                        .claim
-                        .place
-                        .as_deref()
-                        .or(c.claim.country.as_deref())
-                        .map(str::to_string),
-                    score: s.score,
-                    verdict: s.verdict,
-                    findings,
-                    not_evaluated,
-                    cluster: None,
-                }
-            })
-            .collect::<Vec<_>>();
         Report {
-            summary: Summary {
-                candidates: candidates.len() as u64,
-                verdicts,
-                files: scan.reports.clone(),
-                skipped: scan.skipped.clone(),
-                rules_hash: pack.hash.clone(),
-                rules: pack.rules.len(),
-                databases: scan.databases.clone(),
-                warnings: scan.warnings.clone(),
-                schema_version: SCHEMA_VERSION,
-            },
-            candidates,
+            candidates: (0..scan.screened.len())
+                .map(|i| candidate(scan, pack, i, redact))
+                .collect(),
+            summary: summary(scan, pack, redact),
         }
+    }
+}
+
+/// The summary object (SPEC §8).
+pub fn summary(scan: &Scan, pack: &Pack, redact: bool) -> Summary {
+    let mut verdicts = Verdicts::default();
+    for s in &scan.screened {
+        match s.verdict {
+            Verdict::Clear => verdicts.clear += 1,
+            Verdict::Review => verdicts.review += 1,
+            Verdict::Escalate => verdicts.escalate += 1,
+        }
+    }
+    Summary {
+        candidates: scan.screened.len() as u64,
+        verdicts,
+        files: scan.reports.clone(),
+        skipped: scan.skipped.clone(),
+        rules_hash: pack.hash.clone(),
+        rules: pack.rules.len(),
+        databases: scan.databases.clone(),
+        warnings: scan.warnings.clone(),
+        schema_version: SCHEMA_VERSION,
+        link: {
+            let mut l = scan.links.summary.clone();
+            for c in &mut l.capped_keys {
+                c.value = preview(c.kind, &c.value, redact);
+            }
+            l
+        },
+    }
+}
+
+/// One candidate's output object; built one at a time so `jsonl` streams.
+pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateOut {
+    let s = &scan.screened[i];
+    let c = &s.candidate;
+    // Personal values of this candidate, longest first so substrings go last.
+    let mut personal: Vec<String> = [
+        app::FULL_NAME,
+        app::EMAIL,
+        app::PHONE,
+        app::HOME_ADDRESS,
+        app::SHIPPING_ADDRESS,
+        app::ID_DOC_NAME,
+        app::ID_DOC_ADDRESS,
+        app::PAYMENT_ACCOUNT,
+    ]
+    .iter()
+    .filter_map(|&f| c.app.get(f).map(str::to_string))
+    .collect();
+    for iv in &c.interviews {
+        for f in [interview::DISPLAY_NAME, interview::LIVE_ID_NAME] {
+            personal.extend(iv.get(f).map(str::to_string));
+        }
+        if let Some(ch) = iv.get(interview::DISPLAY_NAME_CHANGES) {
+            personal.extend(
+                ch.split('|')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty()),
+            );
+        }
+    }
+    personal.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    let scrub = |text: &str| -> String {
+        if !redact {
+            return text.to_string();
+        }
+        let mut t = text.to_string();
+        for p in &personal {
+            if p.len() >= 3 {
+                t = t.replace(p.as_str(), &hash(p));
+            }
+        }
+        t
+    };
+    let mut findings: Vec<FindingOut> = s
+        .findings
+        .iter()
+        .map(|f| {
+            let r = &pack.rules[f.rule];
+            FindingOut {
+                rule: r.id.clone(),
+                title: r.title.clone(),
+                family: r.family.as_str(),
+                severity: r.severity.as_str(),
+                score: f.score,
+                evidence: scrub(&f.evidence),
+                verify: r.verify.clone(),
+                references: r.references.clone(),
+                sources: f
+                    .sources
+                    .iter()
+                    .map(|x| SourceOut::resolve(&scan.files, *x))
+                    .collect(),
+            }
+        })
+        .collect();
+    findings.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
+    let not_evaluated = s
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| match o {
+            RuleOutcome::NotEvaluated(why) => Some(NotEvaluated {
+                rule: pack.rules[i].id.clone(),
+                reason: why.to_string(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let name = c.app.get(app::FULL_NAME).unwrap_or("").to_string();
+    CandidateOut {
+        candidate_id: c.id.to_string(),
+        name: if redact { hash(&name) } else { name },
+        claimed: c
+            .claim
+            .place
+            .as_deref()
+            .or(c.claim.country.as_deref())
+            .map(str::to_string),
+        score: s.score,
+        verdict: s.verdict,
+        findings,
+        not_evaluated,
+        cluster: cluster_out(scan, i, redact),
     }
 }

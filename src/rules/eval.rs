@@ -7,9 +7,13 @@ use super::{Pack, Part, Rule};
 use crate::enrich::Layers;
 use crate::facts::{Fact, FactType, Facts, SCHEMA};
 use crate::model::{app, interview, Candidate, Finding, RuleOutcome, SourceRef, REMOTE_TOOLS};
+use cel::common::traits::Indexer;
+use cel::common::types::{CelString, Type as CelTypeRef, MAP_TYPE};
+use cel::common::value::{CowVal, Val};
 use cel::{Context, Env, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Most cells cited by one finding.
 const MAX_SOURCES: usize = 25;
@@ -61,26 +65,117 @@ fn map(entries: Vec<(&str, Value)>) -> Value {
     Value::from(m)
 }
 
+/// Name → index tables for the lazily bound records (constant data, built once).
+fn index_of(
+    names: &'static [&'static str],
+    cell: &'static OnceLock<HashMap<&'static str, usize>>,
+    key: &str,
+) -> Option<usize> {
+    cell.get_or_init(|| names.iter().enumerate().map(|(i, n)| (*n, i)).collect())
+        .get(key)
+        .copied()
+}
+
+static APP_INDEX: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+static FACT_INDEX: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+static FACT_NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+
+fn fact_names() -> &'static [&'static str] {
+    FACT_NAMES.get_or_init(|| SCHEMA.iter().map(|(n, _, _)| *n).collect())
+}
+
+/// `app` or `facts` bound lazily: a member is turned into a CEL value only when a rule reads
+/// it, so binding a candidate costs nothing and a rule pays for the few fields it uses.
+#[derive(Clone, Copy, Debug)]
+enum Lazy<'a> {
+    App(&'a crate::model::Application),
+    Facts(&'a Facts),
+}
+
+impl Lazy<'_> {
+    fn value(&self, key: &str) -> Option<Value> {
+        match self {
+            Lazy::App(a) => index_of(app::FIELDS, &APP_INDEX, key).map(|i| str_or_null(a.get(i))),
+            Lazy::Facts(f) => {
+                index_of(fact_names(), &FACT_INDEX, key).map(|i| fact_value(&f.values[i]))
+            }
+        }
+    }
+}
+
+fn no_key(idx: &dyn Val) -> cel::ExecutionError {
+    match idx.downcast_ref::<CelString>() {
+        Some(s) => cel::ExecutionError::no_such_key(s.inner()),
+        None => cel::ExecutionError::UnexpectedType {
+            got: idx.get_type().name().to_owned(),
+            want: "string key".to_owned(),
+        },
+    }
+}
+
+impl Val for Lazy<'_> {
+    fn get_type(&self) -> &CelTypeRef {
+        &MAP_TYPE
+    }
+    fn cel_type() -> &'static CelTypeRef
+    where
+        Self: Sized,
+    {
+        &MAP_TYPE
+    }
+    fn clone_as_boxed<'w>(&self) -> Box<dyn Val + 'w>
+    where
+        Self: 'w,
+    {
+        Box::new(*self)
+    }
+    fn as_indexer<'b, 'w>(&'b self) -> Option<&'b (dyn Indexer + 'w)>
+    where
+        Self: 'w,
+    {
+        Some(self)
+    }
+    fn into_indexer<'w>(self: Box<Self>) -> Option<Box<dyn Indexer + 'w>>
+    where
+        Self: 'w,
+    {
+        Some(self)
+    }
+}
+
+impl Indexer for Lazy<'_> {
+    fn get<'b, 'w>(&'b self, idx: &dyn Val) -> Result<CowVal<'b, 'w>, cel::ExecutionError>
+    where
+        Self: 'w,
+    {
+        let key = idx.downcast_ref::<CelString>().ok_or_else(|| no_key(idx))?;
+        let v = self.value(key.inner()).ok_or_else(|| no_key(idx))?;
+        let boxed: Box<dyn Val> = v.try_into()?;
+        Ok(CowVal::Owned(boxed))
+    }
+    fn steal<'w>(self: Box<Self>, idx: &dyn Val) -> Result<Box<dyn Val + 'w>, cel::ExecutionError>
+    where
+        Self: 'w,
+    {
+        self.get(idx).map(CowVal::into_owned)
+    }
+}
+
 /// A candidate as CEL values.
-pub struct View {
-    app: Value,
-    facts: Value,
+pub struct View<'a> {
+    app: Lazy<'a>,
+    facts: Lazy<'a>,
     logins: Value,
     interviews: Value,
 }
 
-impl View {
-    pub fn new(c: &Candidate, facts: &Facts, with_logins: bool, with_interviews: bool) -> View {
-        let app = map(app::FIELDS
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (*f, str_or_null(c.app.get(i))))
-            .collect());
-        let facts_v = map(SCHEMA
-            .iter()
-            .enumerate()
-            .map(|(i, (n, _, _))| (*n, fact_value(&facts.values[i])))
-            .collect());
+impl<'a> View<'a> {
+    pub fn new(
+        c: &'a Candidate,
+        facts: &'a Facts,
+        with_logins: bool,
+        with_interviews: bool,
+    ) -> View<'a> {
         let logins = if with_logins {
             Value::List(Arc::new(
                 c.logins
@@ -152,17 +247,18 @@ impl View {
             Value::List(Arc::new(Vec::new()))
         };
         View {
-            app,
-            facts: facts_v,
+            app: Lazy::App(&c.app),
+            facts: Lazy::Facts(facts),
             logins,
             interviews,
         }
     }
 
-    pub fn bind<'a>(&self, root: &'a Context<'static, 'static>) -> Context<'a, 'static> {
+    /// A child scope of `root` with this candidate bound.
+    pub fn bind<'r>(&self, root: &'r Context<'r, 'a>) -> Context<'r, 'a> {
         let mut ctx = root.new_inner_scope();
-        ctx.add_variable_from_value("app", self.app.clone());
-        ctx.add_variable_from_value("facts", self.facts.clone());
+        ctx.add_variable_as_val("app", Box::new(self.app));
+        ctx.add_variable_as_val("facts", Box::new(self.facts));
         ctx.add_variable_from_value("logins", self.logins.clone());
         ctx.add_variable_from_value("interviews", self.interviews.clone());
         ctx
@@ -249,58 +345,94 @@ pub fn render(v: &Value) -> String {
     }
 }
 
-/// Why a rule cannot run for this candidate, if it cannot.
-pub fn unmet_need(rule: &Rule, c: &Candidate, facts: &Facts, layers: Layers) -> Option<String> {
-    for n in &rule.needs {
-        let missing = match n.as_str() {
-            "logins" => {
-                (c.logins.total == 0).then(|| "no sign-ins joined to this candidate".to_string())
+/// A compiled `needs` entry: what a rule cannot run without.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    Logins,
+    Interviews,
+    GeoCountry,
+    GeoCity,
+    GeoAsn,
+    GeoAnonymous,
+    ClaimPlace,
+    ClaimTz,
+    ClaimCountry,
+    App(usize),
+    Fact(usize),
+}
+
+impl Need {
+    pub fn parse(s: &str) -> Option<Need> {
+        Some(match s {
+            "logins" => Need::Logins,
+            "interviews" => Need::Interviews,
+            "geo.country" => Need::GeoCountry,
+            "geo.city" => Need::GeoCity,
+            "geo.asn" => Need::GeoAsn,
+            "geo.anonymous" => Need::GeoAnonymous,
+            "claim.place" => Need::ClaimPlace,
+            "claim.tz" => Need::ClaimTz,
+            "claim.country" => Need::ClaimCountry,
+            other => {
+                if let Some(f) = other.strip_prefix("app.") {
+                    Need::App(app::FIELDS.iter().position(|x| *x == f)?)
+                } else {
+                    Need::Fact(crate::facts::Facts::index(other.strip_prefix("facts.")?)?)
+                }
             }
-            "interviews" => c
+        })
+    }
+}
+
+/// Why a rule cannot run for this candidate, if it cannot. Reasons are static text except
+/// for the names of missing columns and facts.
+pub fn unmet_need(
+    rule: &Rule,
+    c: &Candidate,
+    facts: &Facts,
+    layers: Layers,
+) -> Option<Cow<'static, str>> {
+    for n in &rule.needs {
+        let missing: Option<Cow<'static, str>> = match *n {
+            Need::Logins => {
+                (c.logins.total == 0).then_some("no sign-ins joined to this candidate".into())
+            }
+            Need::Interviews => c
                 .interviews
                 .is_empty()
-                .then(|| "no interview sessions joined".into()),
-            "geo.country" => {
-                (!layers.country).then(|| "no City or Country database (--geoip)".into())
+                .then_some("no interview sessions joined".into()),
+            Need::GeoCountry => {
+                (!layers.country).then_some("no City or Country database (--geoip)".into())
             }
-            "geo.city" => (!layers.city).then(|| "no City database (--geoip)".into()),
-            "geo.asn" => (!layers.asn).then(|| "no ASN database (--geoip)".into()),
-            "geo.anonymous" => {
-                (!layers.anonymous).then(|| "no Anonymous-IP database (--geoip)".into())
+            Need::GeoCity => (!layers.city).then_some("no City database (--geoip)".into()),
+            Need::GeoAsn => (!layers.asn).then_some("no ASN database (--geoip)".into()),
+            Need::GeoAnonymous => {
+                (!layers.anonymous).then_some("no Anonymous-IP database (--geoip)".into())
             }
-            "claim.place" => c.claim.lat.is_none().then(|| {
+            Need::ClaimPlace => c.claim.lat.is_none().then(|| {
                 if c.app.get(app::CLAIMED_CITY).is_some() {
-                    "claimed city not found in the gazetteer".to_string()
+                    "claimed city not found in the gazetteer".into()
                 } else {
-                    "no claimed city".to_string()
+                    "no claimed city".into()
                 }
             }),
-            "claim.tz" => c
+            Need::ClaimTz => c
                 .claim
                 .tz
                 .is_none()
-                .then(|| "no claimed zone, city or single-zone country".into()),
-            "claim.country" => c
+                .then_some("no claimed zone, city or single-zone country".into()),
+            Need::ClaimCountry => c
                 .claim
                 .country
                 .is_none()
-                .then(|| "no claimed country".into()),
-            other => {
-                if let Some(f) = other.strip_prefix("app.") {
-                    let i = app::FIELDS.iter().position(|x| *x == f);
-                    i.and_then(|i| {
-                        c.app
-                            .get(i)
-                            .is_none()
-                            .then(|| format!("application has no {f}"))
-                    })
-                } else if let Some(f) = other.strip_prefix("facts.") {
-                    crate::facts::Facts::index(f).and_then(|i| {
-                        (facts.values[i] == Fact::Null).then(|| format!("{f} unknown"))
-                    })
-                } else {
-                    None
-                }
+                .then_some("no claimed country".into()),
+            Need::App(i) => c
+                .app
+                .get(i)
+                .is_none()
+                .then(|| format!("application has no {}", app::FIELDS[i]).into()),
+            Need::Fact(i) => {
+                (facts.values[i] == Fact::Null).then(|| format!("{} unknown", SCHEMA[i].0).into())
             }
         };
         if missing.is_some() {
@@ -398,6 +530,7 @@ pub fn evaluate(
                 } else {
                     format!("unknown: {}", nulls.join(", "))
                 };
+                let why = Cow::Owned(why);
                 outcomes.push(RuleOutcome::NotEvaluated(why));
             }
         }

@@ -37,6 +37,7 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
         include_str!("../../rules/network.toml"),
     ),
     ("rules/lists.toml", include_str!("../../rules/lists.toml")),
+    ("rules/reuse.toml", include_str!("../../rules/reuse.toml")),
 ];
 pub const BUILTIN_PACK: &str = include_str!("../../rules/pack.toml");
 
@@ -93,7 +94,7 @@ pub struct Rule {
     pub description: String,
     pub verify: String,
     pub references: Vec<String>,
-    pub needs: Vec<String>,
+    pub needs: Vec<eval::Need>,
     pub force: Option<Verdict>,
     pub when_src: String,
     pub when: Program,
@@ -273,12 +274,14 @@ fn check_names(
             }
         }
     }
-    if src.contains("logins") {
-        reads.0 = true;
-    }
-    if src.contains("interviews") {
-        reads.1 = true;
-    }
+    // The lists as variables, not `facts.logins` or `facts.interviews_outside_claim`.
+    let bare = |name: &str| {
+        regex::Regex::new(&format!(r"(^|[^.\w]){name}\b"))
+            .expect("static regex")
+            .is_match(src)
+    };
+    reads.0 = bare("logins");
+    reads.1 = bare("interviews");
     apps.sort();
     apps.dedup();
     facts.sort();
@@ -357,26 +360,6 @@ fn split_template(t: &str) -> Result<Vec<Piece>, (usize, String)> {
     Ok(parts)
 }
 
-const NEEDS_FIXED: &[&str] = &[
-    "logins",
-    "interviews",
-    "geo.country",
-    "geo.city",
-    "geo.asn",
-    "geo.anonymous",
-    "claim.place",
-    "claim.tz",
-    "claim.country",
-];
-
-fn valid_need(n: &str) -> bool {
-    NEEDS_FIXED.contains(&n)
-        || n.strip_prefix("app.")
-            .is_some_and(|f| app::FIELDS.contains(&f))
-        || n.strip_prefix("facts.")
-            .is_some_and(|f| SCHEMA.iter().any(|(s, _, _)| *s == f))
-}
-
 fn compile_rule(
     loader: &mut Loader<'_>,
     env: &Env,
@@ -406,10 +389,10 @@ fn compile_rule(
     for n in def.needs {
         let at = n.span().start;
         let n = n.into_inner();
-        if !valid_need(&n) {
-            loader.err_at(at, format!("unknown need {n:?}"));
+        match eval::Need::parse(&n) {
+            Some(need) => needs.push(need),
+            None => loader.err_at(at, format!("unknown need {n:?}")),
         }
-        needs.push(n);
     }
     // The condition.
     let when_span = def.when.span();
@@ -803,6 +786,18 @@ expect = "quiet"
             .unwrap()
             .to_string()
             .contains("stays quiet"));
+    }
+
+    #[test]
+    fn only_bare_list_names_bind_the_lists() {
+        let p = pack_with(&OK_RULE.replace(
+            "facts.kp_hits > 0",
+            "facts.logins > 0 && facts.interviews_outside_claim > 0",
+        ))
+        .unwrap();
+        assert!(!p.rules[0].reads_logins && !p.rules[0].reads_interviews);
+        let p = pack_with(&OK_RULE.replace("facts.kp_hits > 0", "logins.exists(l, l.kp)")).unwrap();
+        assert!(p.rules[0].reads_logins);
     }
 
     #[test]

@@ -1,0 +1,88 @@
+//! Zoom meeting-participants reports (Reports → Usage → Participants → Export), in their three
+//! shapes: per-session rows (`Name (Original Name),User Email,Join Time,Leave Time,…,Guest`),
+//! the same below a meeting block ("export with meeting data": `Meeting ID,Topic,Start Time,
+//! End Time,User Email,…` then a blank or `,,,,` line), and "show unique users" (no join or
+//! leave times: the meeting's own start and end stand in).
+//!
+//! `New Name (Original Name)` is a rename: the name shown now, and the one joined under,
+//! split on the last balanced parentheses. Guests who are not signed in have no email: they
+//! are joined by their names, then by the meeting topic, as a weaker join. Participants of the
+//! host's own organisation (`Guest` = `No`, or the host's email domain) are not candidates.
+//! Times carry no zone (`--tz`).
+
+use super::{org_domain, preamble, set, split_rename, value};
+use crate::ingest::format::{AdaptNote, FormatDef, Kind, RawCells};
+use crate::model::interview;
+
+pub fn formats() -> Vec<FormatDef> {
+    vec![FormatDef::new(
+        "zoom-participants",
+        Kind::Interviews,
+        &["Name (Original Name)"],
+        &[
+            ("started_at", &["Join Time"]),
+            ("ended_at", &["Leave Time"]),
+            ("email", &["User Email", "Email"]),
+            ("display_name", &["Name (Original Name)"]),
+            ("ip", &["IP Address"]),
+        ],
+    )
+    .sectioned()
+    .zone_less()
+    .context(context)
+    .adapter(adapt)]
+}
+
+/// The meeting block above the participants table, if any.
+fn context(rows: &[Vec<String>], header_row: usize) -> Vec<(String, String)> {
+    preamble(rows, header_row)
+}
+
+fn adapt(raw: &RawCells<'_>, vals: &mut [Option<String>], note: &mut AdaptNote) {
+    set(vals, interview::PLATFORM, Some("zoom".into()));
+    if value(vals, interview::INTERVIEW_ID).is_none() {
+        let id = raw.context("meeting_id").map(str::to_string);
+        set(vals, interview::INTERVIEW_ID, id);
+    }
+    // "Show unique users" has no join or leave times: the meeting's own stand in.
+    if value(vals, interview::STARTED_AT).is_none() {
+        let start = raw.context("start_time").map(str::to_string);
+        set(vals, interview::STARTED_AT, start);
+        let end = raw.context("end_time").map(str::to_string);
+        set(vals, interview::ENDED_AT, end);
+    }
+    let mut names = Vec::new();
+    if let Some(cell) = value(vals, interview::DISPLAY_NAME).map(str::to_string) {
+        let (shown, original) = split_rename(&cell);
+        set(vals, interview::DISPLAY_NAME, Some(shown.clone()));
+        if let Some(o) = original {
+            set(
+                vals,
+                interview::DISPLAY_NAME_CHANGES,
+                Some(format!("{o}|{shown}")),
+            );
+            names.push(o);
+        }
+        names.push(shown);
+    }
+    // The host's organisation: members signed in to the host's account, or its mail domain.
+    let email = value(vals, interview::EMAIL).map(str::to_ascii_lowercase);
+    let host_email = raw.context("user_email").map(str::to_ascii_lowercase);
+    let member = raw
+        .get("guest")
+        .is_some_and(|g| g.trim().eq_ignore_ascii_case("no"));
+    if let (Some(e), Some(h)) = (&email, &host_email) {
+        if e.trim() == h.trim() {
+            note.staff = Some("host organisation (the meeting host)".into());
+        } else if let (Some(d), Some(hd)) = (org_domain(e), org_domain(h)) {
+            if d == hd {
+                note.staff = Some(format!("host organisation ({d})"));
+            }
+        }
+    }
+    if note.staff.is_none() && member {
+        note.staff = Some("host organisation (Guest = No)".into());
+    }
+    note.name_keys = names;
+    note.topic = raw.context("topic").map(str::to_string);
+}

@@ -1,0 +1,611 @@
+//! The blocking index: for each key kind, every candidate's normalised values are hashed,
+//! sorted, and only candidates in the same bucket are compared. Exact keys (email, phone,
+//! photo hash, payment account, addresses, device id) link every pair of a bucket whose
+//! values are really equal (the hash only blocks); login IPs link pairs whose sign-ins from
+//! that address fall within the time window; names link weakly when a phonetic key agrees
+//! and the names are near-identical. A bucket bigger than the cap links nobody and is
+//! reported. Explanations (agency, household) are decided here, per link.
+
+use super::{Capped, KeyKind, Link, LinkOptions, NONE};
+use crate::facts::names;
+use crate::model::{app, Candidate, SourceRef};
+use crate::norm;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// What the index found besides resume links.
+#[derive(Default)]
+pub struct Found {
+    pub links: Vec<Link>,
+    /// Capped keys (names excluded) with their members.
+    pub capped: Vec<(Capped, Vec<u32>)>,
+    pub stats: Stats,
+}
+
+#[derive(Default)]
+pub struct Stats {
+    pub capped_by_key: BTreeMap<&'static str, u64>,
+    pub resume_pairs_checked: u64,
+    pub resume_buckets_skipped: u64,
+}
+
+/// FNV-1a, finished with a 64-bit mixer: a hash that is the same on every build and machine.
+pub fn hash64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix64(h)
+}
+
+/// splitmix64's finaliser.
+pub fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// One value of one candidate in the index. `aux` says which (device, sign-in group).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    key: u64,
+    cand: u32,
+    aux: u32,
+}
+
+/// `aux` of the application's own submission address.
+const APP_IP: u32 = NONE - 1;
+
+const EXACT: &[KeyKind] = &[
+    KeyKind::Email,
+    KeyKind::Phone,
+    KeyKind::PhotoHash,
+    KeyKind::PaymentAccount,
+    KeyKind::ShippingAddress,
+    KeyKind::HomeAddress,
+    KeyKind::DeviceId,
+];
+
+/// The normalised values of one kind a candidate holds, with their `aux`.
+fn values(kind: KeyKind, c: &Candidate, opts: &LinkOptions) -> Vec<(u32, String)> {
+    let a = &c.app;
+    let one = |v: Option<String>| v.map(|v| vec![(0, v)]).unwrap_or_default();
+    match kind {
+        KeyKind::Email => one(a.get(app::EMAIL).and_then(norm::email)),
+        KeyKind::Phone => one(a
+            .get(app::PHONE)
+            .and_then(|p| norm::phone(p, c.claim.country.as_deref()))),
+        KeyKind::PhotoHash => one(a.get(app::PHOTO_HASH).and_then(norm::opaque)),
+        KeyKind::PaymentAccount => one(a.get(app::PAYMENT_ACCOUNT).and_then(norm::opaque)),
+        KeyKind::ShippingAddress => one(a.get(app::SHIPPING_ADDRESS).and_then(norm::address)),
+        KeyKind::HomeAddress => one(a.get(app::HOME_ADDRESS).and_then(norm::address)),
+        KeyKind::DeviceId => c
+            .logins
+            .devices
+            .iter()
+            .enumerate()
+            .filter_map(|(k, d)| norm::opaque(d).map(|v| (k as u32, v)))
+            .collect(),
+        KeyKind::Name => one(a.get(app::FULL_NAME).and_then(name_key)),
+        KeyKind::LoginIp => {
+            let app_ip = match (a.ip, &c.app_ip_info, a.applied_at) {
+                (Some(ip), Some(info), Some(_)) if linkable_ip(info) => Some(ip),
+                _ => None,
+            };
+            let in_app = |ip| u32::from(app_ip == Some(ip));
+            let mut v: Vec<(u32, String)> = c
+                .logins
+                .groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| linkable_ip(&g.info) && g.count + in_app(g.ip) >= opts.ip_min_uses)
+                .map(|(k, g)| (k as u32, g.ip.to_string()))
+                .collect();
+            if let Some(ip) = app_ip {
+                let logins = c
+                    .logins
+                    .groups
+                    .iter()
+                    .find(|g| g.ip == ip)
+                    .map_or(0, |g| g.count);
+                if logins + 1 >= opts.ip_min_uses {
+                    v.push((APP_IP, ip.to_string()));
+                }
+            }
+            v
+        }
+        KeyKind::Resume | KeyKind::Referral => Vec::new(),
+    }
+}
+
+/// Addresses shared by strangers (VPN, proxy, Tor and hosting exits, private space) link
+/// nobody.
+fn linkable_ip(info: &crate::model::IpInfo) -> bool {
+    !info.anonymized() && !info.non_public
+}
+
+/// The cell a value came from.
+fn source(kind: KeyKind, c: &Candidate, aux: u32) -> SourceRef {
+    let cell = |f| c.app.fields.cell(f);
+    match kind {
+        KeyKind::Email => cell(app::EMAIL),
+        KeyKind::Phone => cell(app::PHONE),
+        KeyKind::PhotoHash => cell(app::PHOTO_HASH),
+        KeyKind::PaymentAccount => cell(app::PAYMENT_ACCOUNT),
+        KeyKind::ShippingAddress => cell(app::SHIPPING_ADDRESS),
+        KeyKind::HomeAddress => cell(app::HOME_ADDRESS),
+        KeyKind::Name => cell(app::FULL_NAME),
+        KeyKind::Resume => cell(app::RESUME_TEXT),
+        KeyKind::Referral => cell(app::REFERRED_BY),
+        KeyKind::DeviceId => c
+            .logins
+            .device_first
+            .get(aux as usize)
+            .copied()
+            .unwrap_or_else(|| c.app.fields.row.cell(0)),
+        KeyKind::LoginIp => match c.logins.groups.get(aux as usize) {
+            Some(g) if aux != APP_IP => g.first,
+            _ => cell(app::IP),
+        },
+    }
+}
+
+/// Soundex code of one folded token.
+fn soundex(t: &str) -> String {
+    let code = |c: char| match c {
+        'b' | 'f' | 'p' | 'v' => '1',
+        'c' | 'g' | 'j' | 'k' | 'q' | 's' | 'x' | 'z' => '2',
+        'd' | 't' => '3',
+        'l' => '4',
+        'm' | 'n' => '5',
+        'r' => '6',
+        'h' | 'w' => '-',
+        _ => '0',
+    };
+    let mut chars = t.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut out = String::from(first);
+    let mut last = code(first);
+    for c in chars {
+        let k = code(c);
+        if k == '-' {
+            continue;
+        }
+        if k != '0' && k != last {
+            out.push(k);
+            if out.len() == 4 {
+                break;
+            }
+        }
+        last = k;
+    }
+    out
+}
+
+/// Blocking key of a name: the phonetic codes of its folded tokens, sorted.
+fn name_key(name: &str) -> Option<String> {
+    let mut codes: Vec<String> = names::tokens(name).iter().map(|t| soundex(t)).collect();
+    if codes.is_empty() {
+        return None;
+    }
+    codes.sort();
+    Some(codes.join(" "))
+}
+
+fn entries(cands: &[Candidate], kind: KeyKind, opts: &LinkOptions) -> Vec<Entry> {
+    let mut e: Vec<Entry> = cands
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, c)| {
+            values(kind, c, opts)
+                .into_iter()
+                .map(move |(aux, v)| Entry {
+                    key: hash64(v.as_bytes()),
+                    cand: i as u32,
+                    aux,
+                })
+        })
+        .collect();
+    e.par_sort_unstable();
+    e
+}
+
+/// Normalised agency name.
+fn agency(c: &Candidate) -> Option<String> {
+    let a = c.app.get(app::AGENCY)?;
+    let t = a.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then(|| t.to_lowercase())
+}
+
+/// The names share a folded token of two or more letters (a surname, in either order).
+fn related_names(a: &Candidate, b: &Candidate) -> bool {
+    let (Some(x), Some(y)) = (a.app.get(app::FULL_NAME), b.app.get(app::FULL_NAME)) else {
+        return false;
+    };
+    let tx = names::tokens(x);
+    let ty = names::tokens(y);
+    tx.iter().any(|t| t.len() >= 2 && ty.contains(t))
+}
+
+fn addr(c: &Candidate, field: usize) -> Option<String> {
+    c.app.get(field).and_then(norm::address)
+}
+
+/// Same surname at the same home address, and each ID address (where given) is that home.
+fn household(a: &Candidate, b: &Candidate) -> bool {
+    let (Some(ha), Some(hb)) = (addr(a, app::HOME_ADDRESS), addr(b, app::HOME_ADDRESS)) else {
+        return false;
+    };
+    let id_ok = |c: &Candidate, home: &str| {
+        addr(c, app::ID_DOC_ADDRESS)
+            .as_deref()
+            .is_none_or(|i| i == home)
+    };
+    ha == hb && id_ok(a, &ha) && id_ok(b, &hb) && related_names(a, b)
+}
+
+/// Why a link between `a` and `b` through `kind` is expected of honest people, if it is.
+fn explain(kind: KeyKind, a: &Candidate, b: &Candidate) -> Option<Box<str>> {
+    use KeyKind::*;
+    if matches!(kind, Phone | Email | LoginIp) {
+        if let (Some(x), Some(y)) = (agency(a), agency(b)) {
+            if x == y {
+                let shown = a.app.get(app::AGENCY).unwrap_or("").trim();
+                return Some(format!("agency {shown}").into());
+            }
+        }
+    }
+    if matches!(
+        kind,
+        Phone | Email | PaymentAccount | ShippingAddress | HomeAddress | LoginIp | DeviceId
+    ) && household(a, b)
+    {
+        return Some(
+            "household: shared surname at the same home address, ID addresses agree".into(),
+        );
+    }
+    None
+}
+
+/// The ID-document addresses (else the home addresses) of both are known and differ.
+fn addresses_differ(a: &Candidate, b: &Candidate) -> bool {
+    for field in [app::ID_DOC_ADDRESS, app::HOME_ADDRESS] {
+        if let (Some(x), Some(y)) = (addr(a, field), addr(b, field)) {
+            return x != y;
+        }
+    }
+    false
+}
+
+/// A link between candidates `i` and `j`, with its flags and explanation.
+#[allow(clippy::too_many_arguments)]
+pub fn make_link(
+    cands: &[Candidate],
+    opts: &LinkOptions,
+    kind: KeyKind,
+    i: u32,
+    j: u32,
+    value: String,
+    src_i: SourceRef,
+    src_j: SourceRef,
+    similarity: f32,
+) -> Link {
+    let (a, b, src) = if i < j {
+        (i, j, [src_i, src_j])
+    } else {
+        (j, i, [src_j, src_i])
+    };
+    let (ca, cb) = (&cands[a as usize], &cands[b as usize]);
+    let same_name = match (ca.app.get(app::FULL_NAME), cb.app.get(app::FULL_NAME)) {
+        (Some(x), Some(y)) => names::similarity(x, y) >= opts.same_name,
+        _ => false,
+    };
+    Link {
+        a,
+        b,
+        kind,
+        value: value.into(),
+        explained: if kind.strong() {
+            explain(kind, ca, cb)
+        } else {
+            None
+        },
+        src,
+        same_name,
+        related_names: related_names(ca, cb),
+        addresses_differ: addresses_differ(ca, cb),
+        similarity,
+    }
+}
+
+/// Links of every exact key, the login IPs and the names.
+pub fn exact_links(cands: &[Candidate], opts: &LinkOptions) -> Found {
+    let mut found = Found::default();
+    let kinds = EXACT
+        .iter()
+        .copied()
+        .chain([KeyKind::LoginIp, KeyKind::Name]);
+    for kind in kinds {
+        let e = entries(cands, kind, opts);
+        let mut start = 0;
+        while start < e.len() {
+            let mut end = start + 1;
+            while end < e.len() && e[end].key == e[start].key {
+                end += 1;
+            }
+            let bucket = &e[start..end];
+            start = end;
+            if bucket.len() < 2 {
+                continue;
+            }
+            let mut members: Vec<u32> = bucket.iter().map(|x| x.cand).collect();
+            members.dedup();
+            if members.len() < 2 {
+                continue;
+            }
+            let cap = if kind == KeyKind::Name {
+                opts.name_cap
+            } else {
+                opts.cap
+            };
+            if members.len() > cap {
+                *found.stats.capped_by_key.entry(kind.as_str()).or_default() += 1;
+                if kind != KeyKind::Name {
+                    let c = &cands[bucket[0].cand as usize];
+                    let value = values(kind, c, opts)
+                        .into_iter()
+                        .find(|(aux, _)| *aux == bucket[0].aux)
+                        .map(|(_, v)| v)
+                        .unwrap_or_default();
+                    found.capped.push((
+                        Capped {
+                            kind,
+                            value,
+                            size: members.len() as u32,
+                        },
+                        members,
+                    ));
+                }
+                continue;
+            }
+            match kind {
+                KeyKind::LoginIp => ip_bucket(cands, opts, bucket, &mut found.links),
+                KeyKind::Name => name_bucket(cands, opts, &members, &mut found.links),
+                _ => exact_bucket(cands, opts, kind, bucket, &mut found.links),
+            }
+        }
+    }
+    found
+}
+
+fn exact_bucket(
+    cands: &[Candidate],
+    opts: &LinkOptions,
+    kind: KeyKind,
+    bucket: &[Entry],
+    out: &mut Vec<Link>,
+) {
+    // The hash only blocks: compare the real values.
+    let mut vals: Vec<(String, u32, u32)> = bucket
+        .iter()
+        .filter_map(|x| {
+            values(kind, &cands[x.cand as usize], opts)
+                .into_iter()
+                .find(|(aux, _)| *aux == x.aux)
+                .map(|(_, v)| (v, x.cand, x.aux))
+        })
+        .collect();
+    vals.sort();
+    vals.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
+    for (p, x) in vals.iter().enumerate() {
+        for y in &vals[p + 1..] {
+            if y.0 != x.0 {
+                break;
+            }
+            let (ci, cj) = (&cands[x.1 as usize], &cands[y.1 as usize]);
+            out.push(make_link(
+                cands,
+                opts,
+                kind,
+                x.1,
+                y.1,
+                x.0.clone(),
+                source(kind, ci, x.2),
+                source(kind, cj, y.2),
+                1.0,
+            ));
+        }
+    }
+}
+
+/// When a candidate used an address: every sign-in time when all were kept, else the span.
+enum Activity {
+    Times(Vec<i64>),
+    Span(i64, i64),
+}
+
+impl Activity {
+    fn span(&self) -> (i64, i64) {
+        match self {
+            Activity::Times(t) => (t[0], t[t.len() - 1]),
+            Activity::Span(a, b) => (*a, *b),
+        }
+    }
+    fn near(&self, other: &Activity, window: i64) -> bool {
+        if let (Activity::Times(x), Activity::Times(y)) = (self, other) {
+            let (mut i, mut j) = (0, 0);
+            while i < x.len() && j < y.len() {
+                if (x[i] - y[j]).abs() <= window {
+                    return true;
+                }
+                if x[i] < y[j] {
+                    i += 1;
+                } else {
+                    j += 1;
+                }
+            }
+            return false;
+        }
+        let ((a0, a1), (b0, b1)) = (self.span(), other.span());
+        a0 - window <= b1 && b0 - window <= a1
+    }
+}
+
+fn activity(c: &Candidate, aux: u32) -> Option<Activity> {
+    if aux == APP_IP {
+        return c.app.applied_at.map(|t| Activity::Times(vec![t]));
+    }
+    let g = c.logins.groups.get(aux as usize)?;
+    let mut times: Vec<i64> = c
+        .logins
+        .events
+        .iter()
+        .filter(|e| e.group as u32 == aux)
+        .map(|e| e.ts)
+        .collect();
+    if times.len() as u32 == g.count && !times.is_empty() {
+        times.sort_unstable();
+        Some(Activity::Times(times))
+    } else {
+        Some(Activity::Span(g.first_ts, g.last_ts))
+    }
+}
+
+fn ip_bucket(cands: &[Candidate], opts: &LinkOptions, bucket: &[Entry], out: &mut Vec<Link>) {
+    // Per candidate: the address and each way it was used.
+    let mut per: Vec<(u32, String, SourceRef, Vec<Activity>)> = Vec::new();
+    for x in bucket {
+        let c = &cands[x.cand as usize];
+        let Some(act) = activity(c, x.aux) else {
+            continue;
+        };
+        let ip = values(KeyKind::LoginIp, c, opts)
+            .into_iter()
+            .find(|(aux, _)| *aux == x.aux)
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        match per.last_mut() {
+            Some(last) if last.0 == x.cand && last.1 == ip => last.3.push(act),
+            _ => per.push((x.cand, ip, source(KeyKind::LoginIp, c, x.aux), vec![act])),
+        }
+    }
+    for (p, x) in per.iter().enumerate() {
+        for y in &per[p + 1..] {
+            if x.1 != y.1 || x.0 == y.0 {
+                continue;
+            }
+            let near =
+                x.3.iter()
+                    .any(|a| y.3.iter().any(|b| a.near(b, opts.ip_window)));
+            if near {
+                out.push(make_link(
+                    cands,
+                    opts,
+                    KeyKind::LoginIp,
+                    x.0,
+                    y.0,
+                    x.1.clone(),
+                    x.2,
+                    y.2,
+                    1.0,
+                ));
+            }
+        }
+    }
+}
+
+fn name_bucket(cands: &[Candidate], opts: &LinkOptions, members: &[u32], out: &mut Vec<Link>) {
+    for (p, &i) in members.iter().enumerate() {
+        for &j in &members[p + 1..] {
+            let (ci, cj) = (&cands[i as usize], &cands[j as usize]);
+            let (Some(x), Some(y)) = (ci.app.get(app::FULL_NAME), cj.app.get(app::FULL_NAME))
+            else {
+                continue;
+            };
+            let s = names::similarity(x, y);
+            if s >= opts.name_similarity {
+                out.push(make_link(
+                    cands,
+                    opts,
+                    KeyKind::Name,
+                    i,
+                    j,
+                    names::tokens(x).join(" "),
+                    source(KeyKind::Name, ci, 0),
+                    source(KeyKind::Name, cj, 0),
+                    s as f32,
+                ));
+            }
+        }
+    }
+}
+
+/// Resolves `referred_by` to candidates and adds a weak referral link for each.
+pub fn referrers(cands: &[Candidate], links: &mut Vec<Link>) -> Vec<u32> {
+    let by_id: HashMap<&str, u32> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (&*c.id, i as u32))
+        .collect();
+    let mut out = vec![NONE; cands.len()];
+    let opts = LinkOptions::default();
+    for (i, c) in cands.iter().enumerate() {
+        let Some(r) = c.app.get(app::REFERRED_BY) else {
+            continue;
+        };
+        let Some(&r) = by_id.get(r.trim()) else {
+            continue;
+        };
+        if r as usize == i {
+            continue;
+        }
+        out[i] = r;
+        links.push(make_link(
+            cands,
+            &opts,
+            KeyKind::Referral,
+            i as u32,
+            r,
+            "referred_by".into(),
+            c.app.fields.cell(app::REFERRED_BY),
+            cands[r as usize].app.fields.cell(app::CANDIDATE_ID),
+            1.0,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn soundex_folds_spellings() {
+        assert_eq!(soundex("robert"), "r163");
+        assert_eq!(soundex("rupert"), "r163");
+        assert_eq!(soundex("ashcraft"), "a261");
+        assert_eq!(name_key("Zhang Wei"), name_key("WEI ZHANG"));
+        assert_eq!(name_key("Steven Smith"), name_key("Stephen Smyth"));
+        assert_eq!(name_key("  "), None);
+    }
+
+    #[test]
+    fn hash_is_stable() {
+        // Pinned: ids and blocking must not change between builds.
+        assert_eq!(hash64(b""), mix64(0xcbf2_9ce4_8422_2325));
+        assert_ne!(hash64(b"a"), hash64(b"b"));
+    }
+
+    #[test]
+    fn activity_windows() {
+        let w = 86_400;
+        let a = Activity::Times(vec![0, 1_000_000]);
+        assert!(a.near(&Activity::Times(vec![80_000]), w));
+        assert!(!a.near(&Activity::Times(vec![500_000]), w));
+        assert!(a.near(&Activity::Span(100_000, 900_000), w));
+        assert!(!Activity::Span(0, 10).near(&Activity::Span(86_411, 90_000), w));
+    }
+}

@@ -486,3 +486,235 @@ fn calibration_targets_hold_on_a_generated_corpus() {
         }
     }
 }
+
+fn clusters_by_candidate(rows: &[Value]) -> std::collections::BTreeMap<String, Value> {
+    rows.iter()
+        .filter(|r| r.get("candidate_id").is_some())
+        .map(|r| {
+            (
+                r["candidate_id"].as_str().unwrap().to_string(),
+                r["cluster"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn link_keys(cluster: &Value) -> Vec<(String, Option<String>)> {
+    let mut v: Vec<(String, Option<String>)> = cluster["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["key"].as_str().unwrap().to_string(),
+                l["explained"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Issue #4: a laptop-farm pair and a rotated identity are clusters of linked identities and
+/// escalated; an agency batch and a household are clusters too, but explained and clear.
+#[test]
+fn linking_clusters_reuse_and_explains_agencies_and_households() {
+    let out = run(&["scan", "tests/data/link", "--format", "jsonl"]);
+    let rows = jsonl(&out);
+    let clusters = clusters_by_candidate(&rows);
+    let verdict = |id: &str| {
+        candidate(&rows, id)["verdict"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // The farm pair: one ship-to address and one residential IP within hours; B referred by A.
+    let farm = &clusters["f1"];
+    assert_eq!(farm["members"], serde_json::json!(["f1", "f2"]));
+    assert_eq!(farm["id"], clusters["f2"]["id"]);
+    let keys = link_keys(farm);
+    for k in ["shipping_address", "login_ip", "referral"] {
+        assert!(keys.iter().any(|(x, e)| x == k && e.is_none()), "{keys:?}");
+    }
+    assert_eq!(verdict("f1"), "escalate");
+    assert_eq!(verdict("f2"), "escalate");
+    assert!(rules_of(candidate(&rows, "f2")).contains(&"reuse.referred-by-flagged".to_string()));
+    // The rotation: the phone typed differently, the photo hash in another case, one laptop.
+    let rot = &clusters["r2"];
+    assert_eq!(rot["members"], serde_json::json!(["r1", "r2"]));
+    let keys: Vec<String> = link_keys(rot).into_iter().map(|k| k.0).collect();
+    assert_eq!(keys, ["device_id", "phone", "photo_hash"]);
+    assert!(rules_of(candidate(&rows, "r2")).contains(&"reuse.identity-rotation".to_string()));
+    assert_eq!(verdict("r1"), "escalate");
+    // The agency batch shares a line; the household shares an address and a connection.
+    let agency = &clusters["a1"];
+    assert_eq!(agency["size"], 3);
+    assert_eq!(agency["explained"], true);
+    assert!(link_keys(agency)
+        .iter()
+        .all(|(k, e)| k == "phone" && e.as_deref() == Some("agency Brightpath Talent")));
+    let home = &clusters["h2"];
+    assert_eq!(home["explained"], true);
+    assert!(link_keys(home)
+        .iter()
+        .all(|(_, e)| e.as_deref().is_some_and(|e| e.starts_with("household"))));
+    for id in ["a1", "a2", "a3", "h1", "h2", "p1"] {
+        assert_eq!(verdict(id), "clear", "{id}");
+    }
+    assert!(clusters["p1"].is_null());
+    let sources = farm["links"][0]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 2);
+    let summary = &rows.last().unwrap()["summary"]["link"];
+    assert_eq!(summary["clusters"], 4);
+    assert_eq!(summary["explained_links"], 6);
+}
+
+/// Same members, same cluster id: reordering the rows or adding unrelated candidates does not
+/// change it.
+#[test]
+fn cluster_ids_are_stable() {
+    let dir = std::env::temp_dir().join(format!("hirescreen-link-ids-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let apps = std::fs::read_to_string(data("link/applications.csv")).unwrap();
+    let mut lines: Vec<&str> = apps.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    let mut text = format!("{header}\n{}\n", lines.join("\n"));
+    text.push_str("z9,Zoe Quinn,zoe@example.com,+1 404-555-0999,,,,,,,,,,\n");
+    std::fs::write(dir.join("applications.csv"), text).unwrap();
+    std::fs::copy(data("link/logins.csv"), dir.join("logins.csv")).unwrap();
+    let a = clusters_by_candidate(&jsonl(&run(&[
+        "scan",
+        "tests/data/link",
+        "--format",
+        "jsonl",
+    ])));
+    let b = clusters_by_candidate(&jsonl(&run(&[
+        "scan",
+        dir.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ])));
+    std::fs::remove_dir_all(&dir).ok();
+    for (id, c) in &a {
+        assert_eq!(c["id"], b[id]["id"], "{id}");
+        assert_eq!(c["members"], b[id]["members"], "{id}");
+    }
+    assert!(b["z9"].is_null());
+}
+
+/// A key shared by more candidates than the cap (an office egress) links nobody and is
+/// reported in the summary.
+#[test]
+fn a_key_shared_by_too_many_is_capped_and_reported() {
+    let dir = std::env::temp_dir().join(format!("hirescreen-link-cap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut apps = String::from("candidate_id,full_name,email\n");
+    let mut logins = String::from("timestamp,candidate_id,ip\n");
+    for i in 0..30 {
+        apps.push_str(&format!("c{i},Person Number{i},p{i}@example.com\n"));
+        for h in 0..2 {
+            logins.push_str(&format!(
+                "2026-03-02T1{h}:0{}:00Z,c{i},198.51.100.200\n",
+                i % 10
+            ));
+        }
+    }
+    std::fs::write(dir.join("applications.csv"), apps).unwrap();
+    std::fs::write(dir.join("logins.csv"), logins).unwrap();
+    let rows = jsonl(&run(&["scan", dir.to_str().unwrap(), "--format", "jsonl"]));
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(clusters_by_candidate(&rows).values().all(Value::is_null));
+    let link = &rows.last().unwrap()["summary"]["link"];
+    assert_eq!(link["capped_by_key"]["login_ip"], 1);
+    assert_eq!(
+        link["capped_keys"][0],
+        serde_json::json!({"kind": "login_ip", "value": "198.51.100.200", "size": 30})
+    );
+    assert!(!rules_of(candidate(&rows, "c0")).contains(&"reuse.shared-login-ip".to_string()));
+}
+
+#[test]
+fn redact_hashes_link_values() {
+    let rows = jsonl(&run(&[
+        "scan",
+        "tests/data/link",
+        "--format",
+        "jsonl",
+        "--redact",
+    ]));
+    let text = serde_json::to_string(&rows).unwrap();
+    for personal in ["12015560001", "500 desert rd", "9 elm st"] {
+        assert!(!text.contains(personal), "{personal} leaked");
+    }
+    let c = &clusters_by_candidate(&rows)["a1"];
+    assert!(c["links"][0]["value_preview"]
+        .as_str()
+        .unwrap()
+        .starts_with("h:"));
+}
+
+/// Issue #4's acceptance on a generated corpus: every laptop-farm group and rotated identity
+/// pair in one cluster and escalated; no agency or household member escalated.
+#[test]
+fn issue_4_farms_and_rotations_cluster_and_escalate_on_a_generated_corpus() {
+    let dir = std::env::temp_dir().join(format!("hirescreen-issue4-{}", std::process::id()));
+    let status = Command::new(generator())
+        .args([
+            "--out",
+            dir.to_str().unwrap(),
+            "--candidates",
+            "4000",
+            "--seed",
+            "9",
+        ])
+        .args([
+            "--logins-per-candidate",
+            "8",
+            "--interviews-per-candidate",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let rows = jsonl(&run(&["scan", dir.to_str().unwrap(), "--format", "jsonl"]));
+    let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut rdr = csv::Reader::from_path(dir.join("labels.csv")).unwrap();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if !r[3].is_empty() {
+            groups
+                .entry(r[3].to_string())
+                .or_default()
+                .push(r[0].to_string());
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    let mut seen = std::collections::BTreeSet::new();
+    for (g, members) in &groups {
+        let kind = g.rsplit_once('-').unwrap().0;
+        seen.insert(kind.to_string());
+        let verdicts: Vec<&str> = members
+            .iter()
+            .map(|m| candidate(&rows, m)["verdict"].as_str().unwrap())
+            .collect();
+        if kind == "farm" || kind == "rotation" {
+            let ids: std::collections::BTreeSet<String> = members
+                .iter()
+                .map(|m| candidate(&rows, m)["cluster"]["id"].to_string())
+                .collect();
+            assert_eq!(ids.len(), 1, "{g} split: {ids:?}");
+            assert!(!ids.contains("null"), "{g} not clustered");
+            assert!(
+                verdicts.iter().all(|v| *v == "escalate"),
+                "{g}: {verdicts:?}"
+            );
+        } else {
+            assert!(
+                verdicts.iter().all(|v| *v != "escalate"),
+                "{g}: {verdicts:?}"
+            );
+        }
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
+}

@@ -314,6 +314,110 @@ fn zoom_reports_read_renames_guests_and_the_hosts_organisation() {
     assert!(finding(candidate(&rows, "g4"), "int.other-name-in-call").is_none());
 }
 
+/// Interviews joined only by a display name or a meeting topic are listed per candidate in the
+/// JSON (`weak_joins`) and noted in the table and HTML; strong joins are not.
+#[test]
+fn issue_5_weak_joins_are_shown_in_reports() {
+    let (rows, _) = scan(&[PEOPLE, "tests/data/exports/zoom"], &[]);
+    let weak = |id: &str| candidate(&rows, id)["weak_joins"].clone();
+    // Sam Carter joined by display name, Alex Doe's stand-in by the meeting topic.
+    let g4 = weak("g4");
+    assert_eq!(g4["count"], 1, "{g4}");
+    assert!(g4["sources"][0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("participants_a.csv"));
+    assert_eq!(g4["sources"][0]["line"], 5);
+    let g2 = weak("g2");
+    assert_eq!(g2["count"], 1, "{g2}");
+    assert!(g2["sources"][0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("participants_b.csv"));
+    assert_eq!(g2["sources"][0]["line"], 7);
+    // Jordan joined by email: no weak join.
+    assert_eq!(weak("g1")["count"], 0);
+    assert_eq!(weak("g1")["sources"].as_array().unwrap().len(), 0);
+    for format in ["table", "html"] {
+        let out = run(&[
+            "scan",
+            "--format",
+            format,
+            "--fail-on",
+            "never",
+            "--tz",
+            "America/Chicago",
+            PEOPLE,
+            "tests/data/exports/zoom",
+        ]);
+        let t = text(&out);
+        assert!(
+            t.contains("1 interview row(s) joined only by a display name or meeting topic"),
+            "{format}: {t}"
+        );
+        assert!(t.contains("participants_a.csv:5"), "{format}: {t}");
+        assert!(t.contains("participants_b.csv:7"), "{format}: {t}");
+    }
+}
+
+/// Okta writes two or three sign-in events for one sign-in (policy evaluation, MFA, session
+/// start) sharing a `transaction.id`: they count as one sign-in, every row still accounted for.
+#[test]
+fn issue_5_okta_events_of_one_transaction_count_as_one_sign_in() {
+    let dir = "tests/data/exports/okta-transactions";
+    let (rows, s) = scan(&[PEOPLE, dir], &[]);
+    // Five events: three of one transaction and two other sign-ins, all used, two merged.
+    assert_eq!(
+        counts(&s, "system_log.json"),
+        ("okta-system-log".into(), 5, 5, 0, 0)
+    );
+    assert_eq!(file(&s, "system_log.json")["merged"], 2);
+    for f in s["files"].as_array().unwrap() {
+        let n = |k: &str| f[k].as_u64().unwrap();
+        assert_eq!(n("used") + n("unmatched") + n("rejected"), n("rows"), "{f}");
+        assert!(n("merged") <= n("used"), "{f}");
+    }
+    // Three sign-ins from CN, not five.
+    let g1 = candidate(&rows, "g1");
+    let loc = finding(g1, "loc.logins-outside-claim").expect("sign-ins abroad");
+    let ev = loc["evidence"].as_str().unwrap();
+    assert!(
+        ev.contains("3 of 3 direct sign-ins from CN (3, from the export)"),
+        "{ev}"
+    );
+    let t = text(&run(&["explain", "g1", PEOPLE, dir]));
+    assert!(t.contains("logins = 3"), "{t}");
+    assert!(t.contains("203.0.113.150 x1: country CN"), "{t}");
+    let t = text(&run(&[
+        "scan",
+        "--format",
+        "table",
+        "--fail-on",
+        "never",
+        PEOPLE,
+        dir,
+    ]));
+    assert!(t.contains("(merged 2:"), "{t}");
+}
+
+/// A Zoom "unique users" report exported without its meeting block has no times at all: its
+/// candidates' rows are rejected with a reason that says how to export it.
+#[test]
+fn issue_5_zoom_unique_users_without_meeting_block_says_what_to_do() {
+    let (_, s) = scan(&[PEOPLE, "tests/data/exports/zoom-unique"], &[]);
+    let name = "participants_unique_no_meeting.csv";
+    assert_eq!(counts(&s, name), ("zoom-participants".into(), 3, 0, 2, 1));
+    let rj = &file(&s, name)["rejections"][0];
+    assert_eq!(rj["line"], 3);
+    assert!(
+        rj["reason"].as_str().unwrap().contains(
+            "Zoom 'unique users' export without the meeting block has no times; \
+             export with meeting data"
+        ),
+        "{rj}"
+    );
+}
+
 #[test]
 fn teams_attendance_utf16_sectioned_localised_and_legacy() {
     let (rows, s) = scan(&[PEOPLE, "tests/data/exports/teams"], &[]);
@@ -448,7 +552,10 @@ fn issue_5_entra_and_zoom_evidence_reaches_findings() {
     let e1 = candidate(&rows, "e1");
     // No --geoip: the Location column says the sign-ins came from CN, the claim says US.
     let loc = finding(e1, "loc.logins-outside-claim").expect("Entra login abroad");
-    assert!(loc["evidence"].as_str().unwrap().contains("CN"), "{loc}");
+    let ev = loc["evidence"].as_str().unwrap();
+    // No database located them: the evidence says the country came from the export.
+    assert!(ev.contains("CN (3, from the export)"), "{loc}");
+    assert!(ev.contains("from the export"), "{loc}");
     assert!(loc["sources"].as_array().unwrap().iter().any(|s| s["file"]
         .as_str()
         .unwrap()

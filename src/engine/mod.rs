@@ -22,7 +22,9 @@ use crate::model::{
 use crate::rules::{eval, score, Pack};
 use chrono_tz::Tz;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -97,9 +99,9 @@ fn display(p: &std::path::Path) -> String {
 }
 
 struct Index {
-    by_id: HashMap<String, usize>,
-    by_email: HashMap<String, usize>,
-    by_account: HashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
+    by_email: FxHashMap<String, usize>,
+    by_account: FxHashMap<String, usize>,
     /// Folded full name → candidate; `None` when two candidates share the name. Only for rows
     /// no strong key joins (Zoom guests without email), and such joins are marked weak.
     by_name: HashMap<String, Option<usize>>,
@@ -228,6 +230,60 @@ fn with_export(
     Some(i)
 }
 
+/// A key that is already a hash, used as its own hash.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeySet = HashSet<u64, BuildHasherDefault<Prehashed>>;
+
+/// The sign-ins of one file already folded, as hashes of (candidate, `session_id`, address),
+/// so the several rows some exports write for one sign-in (Okta's session start,
+/// authentication and sign-on policy events of one transaction) count once. Rows without a
+/// session id are never repeats. Memory is bounded: two generations of at most
+/// [`SeenSignIns::CAP`] keys each, enough because the rows of one sign-in sit close together
+/// in a log.
+#[derive(Default)]
+struct SeenSignIns {
+    now: KeySet,
+    old: KeySet,
+}
+
+impl SeenSignIns {
+    const CAP: usize = 1 << 18;
+
+    /// True when this sign-in was already folded; otherwise remembers it.
+    fn repeat(&mut self, candidate: usize, session: Option<&str>, ip: std::net::IpAddr) -> bool {
+        let Some(session) = session else {
+            return false;
+        };
+        let mut h = std::hash::DefaultHasher::new();
+        (candidate, session, ip).hash(&mut h);
+        let key = h.finish();
+        if self.now.contains(&key) || self.old.contains(&key) {
+            return true;
+        }
+        if self.now.len() >= Self::CAP {
+            self.old = std::mem::take(&mut self.now);
+        }
+        self.now.insert(key);
+        false
+    }
+}
+
 /// Runs a scan.
 pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     let started = std::time::Instant::now();
@@ -273,9 +329,9 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     let mut enricher = Enricher::new(opts.geo, &pack.lists);
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut index = Index {
-        by_id: HashMap::new(),
-        by_email: HashMap::new(),
-        by_account: HashMap::new(),
+        by_id: FxHashMap::default(),
+        by_email: FxHashMap::default(),
+        by_account: FxHashMap::default(),
         by_name: HashMap::new(),
     };
     let mut watchlist = Watchlist::default();
@@ -400,6 +456,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     let mut export_countries = false;
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Logins) {
         let cols = input.numbers.clone();
+        let mut seen = SeenSignIns::default();
         input.for_each(|row, ts, report| {
             let key = index.join(
                 row.get(login::CANDIDATE_ID),
@@ -422,6 +479,11 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                     None => "missing required value ip".into(),
                 });
             };
+            // Another row of a sign-in already folded: used, but counted once.
+            if seen.repeat(idx, row.get(login::SESSION_ID), ip) {
+                report.merged += 1;
+                return Fate::Used;
+            }
             let boolean = |f: usize, report: &mut FileReport| match row.get(f).map(parse_bool) {
                 Some(Ok(b)) => b,
                 Some(Err(e)) => {
@@ -633,11 +695,34 @@ mod tests {
             by_name.insert(name_key(n), Some(i));
         }
         Index {
-            by_id: HashMap::new(),
-            by_email: HashMap::new(),
-            by_account: HashMap::new(),
+            by_id: FxHashMap::default(),
+            by_email: FxHashMap::default(),
+            by_account: FxHashMap::default(),
             by_name,
         }
+    }
+
+    #[test]
+    fn a_sign_in_repeated_under_its_session_id_counts_once() {
+        let ip: std::net::IpAddr = "203.0.113.5".parse().unwrap();
+        let other: std::net::IpAddr = "203.0.113.6".parse().unwrap();
+        let mut seen = SeenSignIns::default();
+        assert!(!seen.repeat(0, Some("tx-1"), ip));
+        assert!(seen.repeat(0, Some("tx-1"), ip));
+        assert!(seen.repeat(0, Some("tx-1"), ip));
+        // Another address, another candidate, another session: another sign-in.
+        assert!(!seen.repeat(0, Some("tx-1"), other));
+        assert!(!seen.repeat(1, Some("tx-1"), ip));
+        assert!(!seen.repeat(0, Some("tx-2"), ip));
+        // Rows without a session id are never repeats.
+        assert!(!seen.repeat(0, None, ip));
+        assert!(!seen.repeat(0, None, ip));
+        // Bounded: the previous generation is still remembered after a rotation.
+        for i in 0..SeenSignIns::CAP {
+            seen.repeat(2, Some(&i.to_string()), ip);
+        }
+        assert!(seen.now.len() + seen.old.len() <= 2 * SeenSignIns::CAP);
+        assert!(seen.repeat(2, Some(&(SeenSignIns::CAP - 1).to_string()), ip));
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod mmdb;
 
 use crate::model::IpInfo;
 use lists::NetLists;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -105,9 +105,9 @@ pub struct Enricher<'a> {
     geo: &'a dyn GeoLookup,
     lists: &'a NetLists,
     /// Recent addresses (bounded: cleared when full).
-    by_ip: HashMap<IpAddr, Arc<IpInfo>>,
+    by_ip: FxHashMap<IpAddr, Arc<IpInfo>>,
     /// One answer per database network: memory grows with networks, not addresses.
-    by_net: HashMap<NetKey, Arc<IpInfo>>,
+    by_net: FxHashMap<NetKey, Arc<IpInfo>>,
 }
 
 /// Addresses kept in the per-address cache before it is cleared.
@@ -118,8 +118,8 @@ impl<'a> Enricher<'a> {
         Enricher {
             geo,
             lists,
-            by_ip: HashMap::new(),
-            by_net: HashMap::new(),
+            by_ip: FxHashMap::default(),
+            by_net: FxHashMap::default(),
         }
     }
 

@@ -225,10 +225,17 @@ fn info_country(i: &IpInfo) -> Option<&str> {
     i.country.as_deref()
 }
 
-fn pct_list(map: BTreeMap<String, u32>) -> Vec<String> {
+/// Countries with their sign-in counts, most first: `CN (3)`, or `CN (3, from the export)`
+/// when every sign-in located there was located by the export, not a database.
+fn pct_list(map: BTreeMap<String, u32>, from_export: &BTreeMap<String, bool>) -> Vec<String> {
     let mut v: Vec<(String, u32)> = map.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    v.into_iter().map(|(k, n)| format!("{k} ({n})")).collect()
+    v.into_iter()
+        .map(|(k, n)| match from_export.get(&k) {
+            Some(true) => format!("{k} ({n}, from the export)"),
+            _ => format!("{k} ({n})"),
+        })
+        .collect()
 }
 
 fn plain_list(set: BTreeSet<String>) -> Vec<String> {
@@ -573,6 +580,8 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
     // Countries.
     let mut geo = 0i64;
     let mut countries: BTreeMap<String, u32> = BTreeMap::new();
+    // Per country: were all its sign-ins located by the export rather than a database?
+    let mut from_export: BTreeMap<String, bool> = BTreeMap::new();
     let mut outside: BTreeMap<String, u32> = BTreeMap::new();
     let mut direct_outside: BTreeMap<String, u32> = BTreeMap::new();
     let (mut n_out, mut n_direct_out, mut n_direct) = (0i64, 0i64, 0i64);
@@ -615,6 +624,7 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
             n_direct += g.count as i64;
         }
         *countries.entry(country.to_string()).or_default() += g.count;
+        *from_export.entry(country.to_string()).or_insert(true) &= info.country_from_export;
         if let Some(cl) = &claim.country {
             if !cl.eq_ignore_ascii_case(country) {
                 n_out += g.count as i64;
@@ -644,7 +654,7 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
     f.set(LOGINS_GEO, Fact::Int(geo), []);
     f.set(
         LOGIN_COUNTRIES,
-        Fact::List(pct_list(countries)),
+        Fact::List(pct_list(countries, &from_export)),
         t.groups.iter().take(20).map(|g| g.first),
     );
     if claim.country.is_some() && geo > 0 {
@@ -660,7 +670,7 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
         );
         f.set(
             COUNTRIES_OUTSIDE_CLAIM,
-            Fact::List(pct_list(outside)),
+            Fact::List(pct_list(outside, &from_export)),
             out_src.iter().copied().take(21),
         );
         f.set(
@@ -670,7 +680,7 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
         );
         f.set(
             DIRECT_COUNTRIES_OUTSIDE_CLAIM,
-            Fact::List(pct_list(direct_outside)),
+            Fact::List(pct_list(direct_outside, &from_export)),
             direct_src.iter().copied().take(21),
         );
         f.set(
@@ -1004,6 +1014,18 @@ fn watch_facts(c: &Candidate, env: &FactEnv<'_>, f: &mut Facts) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn countries_located_only_by_the_export_say_so() {
+        let counts: BTreeMap<String, u32> = [("CN".to_string(), 3), ("US".to_string(), 1)].into();
+        let from_export: BTreeMap<String, bool> =
+            [("CN".to_string(), true), ("US".to_string(), false)].into();
+        assert_eq!(
+            pct_list(counts.clone(), &from_export),
+            ["CN (3, from the export)", "US (1)"]
+        );
+        assert_eq!(pct_list(counts, &BTreeMap::new()), ["CN (3)", "US (1)"]);
+    }
 
     #[test]
     fn schema_names_are_unique_snake_case() {

@@ -104,6 +104,10 @@ pub struct AdaptNote {
     /// Autonomous system the export reports for the address.
     pub asn: Option<u32>,
     pub asn_org: Option<String>,
+    /// Why this export leaves a required value empty, and what to do about it: the rejection
+    /// reason when the row is rejected for that value (a Zoom "unique users" report without its
+    /// meeting block has no times).
+    pub missing_hint: Option<String>,
 }
 
 /// Rewrites a row's canonical values for formats whose cells need more than renaming

@@ -63,6 +63,9 @@ pub struct FileReport {
     pub used: u64,
     pub unmatched: u64,
     pub rejected: u64,
+    /// Of `used`: rows that repeat a sign-in already counted (same candidate, `session_id`
+    /// and address, e.g. the 2-3 Okta events of one sign-in), so it counts once.
+    pub merged: u64,
     pub rejections: Vec<Rejection>,
     pub unmatched_keys: Vec<Unmatched>,
     pub value_warnings: u64,
@@ -391,74 +394,80 @@ impl Input {
                     continue;
                 }
             };
-            // In a sectioned report a blank row (or a skipped blank line, or a section title
-            // such as `3. In-Meeting Activities`) ends the table: what follows is another
-            // section, not records.
-            let gap = raw.line > expect_line;
-            expect_line = raw.line + 1 + newlines(&raw.record);
-            if is_blank(&raw.record) {
-                if sectioned && self.report.rows > 0 {
+            'row: {
+                // In a sectioned report a blank row (or a skipped blank line, or a section title
+                // such as `3. In-Meeting Activities`) ends the table: what follows is another
+                // section, not records.
+                let gap = sectioned && raw.line > expect_line;
+                if sectioned {
+                    expect_line = raw.line + 1 + newlines(&raw.record);
+                }
+                if is_blank(&raw.record) {
+                    if sectioned && self.report.rows > 0 {
+                        ended = true;
+                    }
+                    break 'row;
+                }
+                if sectioned && self.report.rows > 0 && (gap || is_section_title(&raw.record)) {
                     ended = true;
                 }
-                continue;
-            }
-            if sectioned && self.report.rows > 0 && (gap || is_section_title(&raw.record)) {
-                ended = true;
-            }
-            if ended {
-                continue;
-            }
-            self.report.rows += 1;
-            let n = raw.record.len();
-            let extra_nonempty = raw.record.iter().skip(header_len).any(|c| !c.is_empty());
-            if n < header_len || extra_nonempty {
-                self.report.reject(
-                    raw.line,
-                    format!("row has {n} cells where the header has {header_len}"),
-                );
-                continue;
-            }
-            let mut vals: Vec<Option<Cow<'_, str>>> = columns
-                .iter()
-                .map(|c| c.and_then(|i| raw.record.get(i)).map(lossy))
-                .collect();
-            let mut note = AdaptNote::default();
-            if let Some(adapt) = &adapter {
-                let mut owned: Vec<Option<String>> = vals
+                if ended {
+                    break 'row;
+                }
+                self.report.rows += 1;
+                let n = raw.record.len();
+                let extra_nonempty = raw.record.iter().skip(header_len).any(|c| !c.is_empty());
+                if n < header_len || extra_nonempty {
+                    self.report.reject(
+                        raw.line,
+                        format!("row has {n} cells where the header has {header_len}"),
+                    );
+                    break 'row;
+                }
+                let mut vals: Vec<Option<Cow<'_, str>>> = columns
                     .iter()
-                    .map(|v| v.as_ref().map(|s| s.to_string()))
+                    .map(|c| c.and_then(|i| raw.record.get(i)).map(lossy))
                     .collect();
-                let cells: Vec<Cow<'_, str>> = raw.record.iter().map(lossy).collect();
-                let cell_refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
-                adapt(
-                    &RawCells {
-                        cells: &cell_refs,
-                        headers: &headers,
-                        context: &context,
-                    },
-                    &mut owned,
-                    &mut note,
-                );
-                vals = owned.into_iter().map(|v| v.map(Cow::Owned)).collect();
+                let mut note = AdaptNote::default();
+                if let Some(adapt) = &adapter {
+                    let mut owned: Vec<Option<String>> = vals
+                        .iter()
+                        .map(|v| v.as_ref().map(|s| s.to_string()))
+                        .collect();
+                    let cells: Vec<Cow<'_, str>> = raw.record.iter().map(lossy).collect();
+                    let cell_refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+                    adapt(
+                        &RawCells {
+                            cells: &cell_refs,
+                            headers: &headers,
+                            context: &context,
+                        },
+                        &mut owned,
+                        &mut note,
+                    );
+                    vals = owned.into_iter().map(|v| v.map(Cow::Owned)).collect();
+                }
+                let at = RowRef {
+                    file: self.id,
+                    line: raw.line,
+                };
+                if let Some(reason) = note.skip.take() {
+                    self.report.unmatched(raw.line, &reason);
+                    break 'row;
+                }
+                let row = Row {
+                    at,
+                    values: &vals,
+                    note: &note,
+                };
+                match f(&row, &mut self.ts, &mut self.report) {
+                    Fate::Used => self.report.used += 1,
+                    Fate::Unmatched(key) => self.report.unmatched(raw.line, &key),
+                    Fate::Rejected(reason) => self.report.reject(raw.line, reason),
+                }
             }
-            let at = RowRef {
-                file: self.id,
-                line: raw.line,
-            };
-            if let Some(reason) = note.skip.take() {
-                self.report.unmatched(raw.line, &reason);
-                continue;
-            }
-            let row = Row {
-                at,
-                values: &vals,
-                note: &note,
-            };
-            match f(&row, &mut self.ts, &mut self.report) {
-                Fate::Used => self.report.used += 1,
-                Fate::Unmatched(key) => self.report.unmatched(raw.line, &key),
-                Fate::Rejected(reason) => self.report.reject(raw.line, reason),
-            }
+            // The record's buffer serves the next row: no allocation per row.
+            self.reader.recycle(raw.record);
         }
         if self.ts.used_default_tz && self.detected.format.kind != Kind::Watchlist {
             self.report.warnings.push(format!(

@@ -177,6 +177,8 @@ impl<R: Read> Read for Counting<R> {
 /// Records of one file, preview first.
 pub struct RecordReader {
     inner: Inner,
+    /// A consumed record handed back for reuse.
+    spare: Option<ByteRecord>,
     preview: VecDeque<Result<RawRow, RowError>>,
     pub encoding: Encoding,
     pub syntax: Syntax,
@@ -305,6 +307,7 @@ impl RecordReader {
             }
         };
         let mut r = RecordReader {
+            spare: None,
             inner,
             preview: VecDeque::new(),
             encoding,
@@ -335,7 +338,7 @@ impl RecordReader {
     fn read_next(&mut self) -> Option<Result<RawRow, RowError>> {
         match &mut self.inner {
             Inner::Csv(rdr, index) => {
-                let mut record = ByteRecord::new();
+                let mut record = self.spare.take().unwrap_or_default();
                 let next_line = || index.lock().map(|mut i| i.next_start()).unwrap_or(0);
                 match rdr.read_byte_record(&mut record) {
                     Ok(false) => None,
@@ -354,6 +357,11 @@ impl RecordReader {
             }
             Inner::Json(j) => j.next_row(),
         }
+    }
+
+    /// Hands a consumed record back so the next read reuses its buffers.
+    pub fn recycle(&mut self, record: ByteRecord) {
+        self.spare = Some(record);
     }
 
     /// The next record: the preview first, then the rest of the file.

@@ -113,9 +113,12 @@ pub fn interview(
     ts: &mut TsParser,
     report: &mut FileReport,
 ) -> Result<Interview, String> {
-    let started = row
-        .get(interview::STARTED_AT)
-        .ok_or("missing required value started_at")?;
+    let Some(started) = row.get(interview::STARTED_AT) else {
+        return Err(match &row.note.missing_hint {
+            Some(hint) => format!("missing required value started_at: {hint}"),
+            None => "missing required value started_at".into(),
+        });
+    };
     let started_at = ts
         .parse(started)
         .map_err(|e| format!("started_at: {e}"))?

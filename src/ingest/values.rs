@@ -162,6 +162,9 @@ impl TsParser {
 
     fn parse_nonempty(&mut self, t: &str) -> Option<i64> {
         let b = t.as_bytes();
+        if let Some(ts) = fast_utc(b) {
+            return Some(ts);
+        }
         // Epoch seconds or milliseconds.
         if b.iter().all(|c| c.is_ascii_digit() || *c == b'.') && b[0].is_ascii_digit() {
             let n: f64 = t.parse().ok()?;
@@ -247,6 +250,43 @@ impl TsParser {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SS[.fff]Z`, the shape of nearly every machine-written sign-in time, read
+/// without the general parser. Anything else (offsets, odd dates) falls through to it.
+fn fast_utc(b: &[u8]) -> Option<i64> {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || (b[10] != b'T' && b[10] != b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+        || *b.last()? != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        b[r].iter().try_fold(0i64, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64)
+        })
+    };
+    let frac = &b[19..b.len() - 1];
+    if !(frac.is_empty()
+        || (frac[0] == b'.' && frac.len() > 1 && frac[1..].iter().all(u8::is_ascii_digit)))
+    {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // Day validity (Feb 30 and the like) is left to chrono.
+    let date = NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)?;
+    if hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let days = date
+        .signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1)?)
+        .num_days();
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss.min(59))
+}
+
 fn parse_clock(t: &str) -> Option<NaiveTime> {
     let u = t.trim().to_ascii_uppercase();
     let (clock, pm) = if let Some(c) = u.strip_suffix("PM") {
@@ -320,6 +360,10 @@ mod tests {
         let mut t = p(DateOrder::MonthFirst);
         let z = 1_764_836_381; // 2025-12-04T08:19:41Z
         assert_eq!(t.parse("2025-12-04T08:19:41Z").unwrap(), Some(z));
+        assert_eq!(t.parse("2025-12-04T08:19:41.851Z").unwrap(), Some(z));
+        assert_eq!(fast_utc(b"2025-12-04T08:19:41Z"), Some(z));
+        assert_eq!(fast_utc(b"2025-02-30T08:19:41Z"), None);
+        assert!(t.parse("2025-02-30T08:19:41Z").is_err());
         assert_eq!(t.parse("2025-12-04T09:19:41+01:00").unwrap(), Some(z));
         assert_eq!(t.parse("2025-12-04 08:19:41Z").unwrap(), Some(z));
         assert_eq!(t.parse("1764836381").unwrap(), Some(z));

@@ -75,7 +75,8 @@ fn values(kind: KeyKind, c: &Candidate, opts: &LinkOptions) -> Vec<(u32, String)
         KeyKind::Email => one(a.get(app::EMAIL).and_then(norm::email)),
         KeyKind::Phone => one(a
             .get(app::PHONE)
-            .and_then(|p| norm::phone(p, c.claim.country.as_deref()))),
+            .and_then(|p| norm::phone(p, c.claim.country.as_deref()))
+            .map(|d| format!("+{d}"))),
         KeyKind::PhotoHash => one(a.get(app::PHOTO_HASH).and_then(norm::opaque)),
         KeyKind::PaymentAccount => one(a.get(app::PAYMENT_ACCOUNT).and_then(norm::opaque)),
         KeyKind::ShippingAddress => one(a.get(app::SHIPPING_ADDRESS).and_then(norm::address)),

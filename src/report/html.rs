@@ -46,6 +46,23 @@ pub fn html(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             v,
             c.score
         )?;
+        if c.weak_joins.count > 0 {
+            let at: Vec<String> = c
+                .weak_joins
+                .sources
+                .iter()
+                .map(|s| format!("{}:{}", s.file, s.line))
+                .collect();
+            writeln!(
+                out,
+                "<p><small>Note: {} interview row(s) joined only by a display name or meeting topic (a weak join; confirm who attended): {}</small></p>",
+                c.weak_joins.count,
+                esc(&at.join(", "))
+            )?;
+        }
+        if let Some(cl) = &c.cluster {
+            writeln!(out, "<p><small>{}</small></p>", esc(&cl.describe()))?;
+        }
         if c.findings.is_empty() {
             writeln!(out, "<p>No findings. Not evidence of identity: only that nothing inconsistent was seen.</p>")?;
             continue;

@@ -81,6 +81,31 @@ fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .map(|p| format!("  (claims {})", clean(p)))
                 .unwrap_or_default()
         )?;
+        let w = &c.weak_joins;
+        if w.count > 0 {
+            let at: Vec<String> = w
+                .sources
+                .iter()
+                .take(4)
+                .map(|s| format!("{}:{}", clean(&s.file), s.line))
+                .collect();
+            let more = w.count.saturating_sub(at.len());
+            writeln!(
+                out,
+                "   note: {} interview row(s) joined only by a display name or meeting topic \
+                 (a weak join; confirm who attended): {}{}",
+                w.count,
+                at.join(", "),
+                if more > 0 {
+                    format!(" (+{more} more)")
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+        if let Some(cl) = &c.cluster {
+            writeln!(out, "   {}", clean(&cl.describe()))?;
+        }
         for f in &c.findings {
             writeln!(out, "   +{:<3} {}: {}", f.score, f.rule, clean(&f.title))?;
             writeln!(out, "        {}", clean(&f.evidence))?;
@@ -119,14 +144,22 @@ fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     for f in &s.files {
         writeln!(
             out,
-            "  {:<40} {:<12} {:<10} rows {:>7}  used {:>7}  unmatched {:>5}  rejected {:>5}",
+            "  {:<40} {:<12} {:<10} rows {:>7}  used {:>7}  unmatched {:>5}  rejected {:>5}{}",
             clean(&f.file),
             f.kind,
             f.format,
             f.rows,
             f.used,
             f.unmatched,
-            f.rejected
+            f.rejected,
+            if f.merged > 0 {
+                format!(
+                    "  (merged {}: more rows of a sign-in already counted)",
+                    f.merged
+                )
+            } else {
+                String::new()
+            }
         )?;
         for rj in f.rejections.iter().take(5) {
             writeln!(

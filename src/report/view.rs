@@ -6,6 +6,9 @@
 //! `score` (0-100), `verdict` (clear|review|escalate), `findings` (each: `rule`, `title`,
 //! `family`, `severity`, `score`, `evidence`, `verify`, `references`, `sources` as
 //! `{file, line, column}` — column 0 means the whole row), `not_evaluated` (rule and reason),
+//! `weak_joins` (interview rows joined to this candidate only by a display name or a meeting
+//! topic, not by id, account or email — evidence from them is only as sure as that join:
+//! `count`, and `sources`, the first 50 rows as `{file, line, column: 0}`),
 //! `cluster` (null when the candidate is linked to nobody; else `id` — "cl-" and a hash of the
 //! sorted member ids, stable across runs —, `size`, `members` (candidate ids, at most 200),
 //! `explained` (every strong link has an honest explanation), `links` (at most 50, of
@@ -14,7 +17,9 @@
 //! referral), `value_preview` (the normalised value, hashed under `--redact` for personal
 //! kinds), `explained` (null or "agency …"/"household: …"), `weak`, `sources`)).
 //! Summary: `candidates`, `verdicts` {clear, review, escalate}, `files` (per input: kind,
-//! format, encoding, rows, used, unmatched, rejected, rejections, unmatched_keys, warnings),
+//! format, encoding, rows, used, unmatched, rejected — `used + unmatched + rejected = rows` —,
+//! `merged` (of `used`: rows repeating a sign-in already counted, same candidate, session_id
+//! and address), rejections, unmatched_keys, warnings),
 //! `skipped` (files not recognised), `rules_hash`, `rules`, `databases` {file, type, kind,
 //! build_date}, `warnings`, `schema_version`, `link` (counts of links, explained and weak
 //! links, clusters, links by key, capped keys by key, the biggest `capped_keys` as `{kind,
@@ -60,7 +65,28 @@ pub struct CandidateOut {
     pub verdict: Verdict,
     pub findings: Vec<FindingOut>,
     pub not_evaluated: Vec<NotEvaluated>,
+    pub weak_joins: WeakJoinsOut,
     pub cluster: Option<ClusterOut>,
+}
+
+/// Interview rows joined by a display name or meeting topic (a Zoom guest without email).
+#[derive(Serialize)]
+pub struct WeakJoinsOut {
+    pub count: usize,
+    pub sources: Vec<SourceOut>,
+}
+
+const MAX_WEAK_JOIN_SOURCES: usize = 50;
+
+fn weak_joins(scan: &Scan, c: &crate::model::Candidate) -> WeakJoinsOut {
+    let weak = c.interviews.iter().filter(|iv| iv.weak_join);
+    WeakJoinsOut {
+        count: weak.clone().count(),
+        sources: weak
+            .take(MAX_WEAK_JOIN_SOURCES)
+            .map(|iv| SourceOut::resolve(&scan.files, iv.fields.row.cell(0)))
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -82,6 +108,42 @@ pub struct ClusterOut {
     pub explained: bool,
     pub links: Vec<LinkOut>,
     pub links_total: usize,
+}
+
+impl ClusterOut {
+    /// One line for the terminal and HTML views: who, through which keys, and whether an
+    /// honest explanation covers every strong link.
+    pub fn describe(&self) -> String {
+        let mut keys: Vec<&str> = self
+            .links
+            .iter()
+            .filter(|l| !l.weak)
+            .map(|l| l.key)
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut why: Vec<&str> = self
+            .links
+            .iter()
+            .filter_map(|l| l.explained.as_deref())
+            .collect();
+        why.sort_unstable();
+        why.dedup();
+        let shown: Vec<&str> = self.members.iter().take(8).map(String::as_str).collect();
+        format!(
+            "cluster {}: {} candidates ({}{}) linked by {}{}",
+            self.id,
+            self.size,
+            shown.join(", "),
+            if self.size > shown.len() { ", …" } else { "" },
+            keys.join(", "),
+            if self.explained {
+                format!("; explained: {}", why.join("; "))
+            } else {
+                String::new()
+            }
+        )
+    }
 }
 
 const MAX_CLUSTER_MEMBERS: usize = 200;
@@ -309,6 +371,7 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
         verdict: s.verdict,
         findings,
         not_evaluated,
+        weak_joins: weak_joins(scan, c),
         cluster: cluster_out(scan, i, redact),
     }
 }

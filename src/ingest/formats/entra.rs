@@ -30,7 +30,9 @@ pub fn formats() -> Vec<FormatDef> {
             ("outcome", &["Status"]),
             ("device_id", &["Device ID"]),
             ("device_managed", &["Managed"]),
-            ("session_id", &["Session ID"]),
+            // One sign-in's attempts (an MFA interrupt, then success) share the correlation
+            // id; a `Session ID` can span days of sign-ins, so it is only the fallback.
+            ("session_id", &["Correlation ID", "Session ID"]),
             ("country", &["Location"]),
         ],
     )

@@ -4,6 +4,11 @@
 //! `policy.evaluate_sign_on`); any other event is counted, with its type, as not a candidate's
 //! sign-in. Countries come as full English names (`United States`) and are folded to ISO codes
 //! by the engine; `securityContext.isProxy` and `asNumber` are passed on as address hints.
+//!
+//! One sign-in often leaves two or three of these events (`user.session.start`,
+//! `user.authentication.*`, `policy.evaluate_sign_on`) with the same `transaction.id`: that id
+//! is the row's `session_id` (else `authenticationContext.externalSessionId`), so the engine
+//! counts the sign-in once.
 
 use super::{set, value};
 use crate::ingest::format::{AdaptNote, FormatDef, Kind, RawCells};
@@ -43,6 +48,10 @@ fn adapt(raw: &RawCells<'_>, vals: &mut [Option<String>], note: &mut AdaptNote) 
             return;
         }
     }
+    // The request that signed in: every event it wrote shares it.
+    if let Some(t) = raw.get("transaction_id") {
+        set(vals, login::SESSION_ID, Some(t.trim().to_string()));
+    }
     if value(vals, login::IP).is_none() {
         // The first address of the request's chain, when the client's is not given.
         let ip = raw.get("request_ipchain_0_ip").map(str::to_string);
@@ -80,5 +89,34 @@ mod tests {
         assert!(is_sign_in("policy.evaluate_sign_on"));
         assert!(!is_sign_in("user.session.end"));
         assert!(!is_sign_in("user.lifecycle.create"));
+    }
+
+    #[test]
+    fn the_transaction_id_is_the_session_id() {
+        let headers: Vec<String> = ["eventtype", "transaction_id", "client_ipaddress"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let adapt_row = |cells: &[&str], session: Option<&str>| {
+            let mut vals = vec![None; login::FIELDS.len()];
+            vals[login::SESSION_ID] = session.map(str::to_string);
+            let mut note = AdaptNote::default();
+            let raw = RawCells {
+                cells,
+                headers: &headers,
+                context: &[],
+            };
+            adapt(&raw, &mut vals, &mut note);
+            vals[login::SESSION_ID].clone()
+        };
+        assert_eq!(
+            adapt_row(&["user.session.start", "W1", "203.0.113.5"], Some("idx9")),
+            Some("W1".into())
+        );
+        // No transaction: the external session id stays.
+        assert_eq!(
+            adapt_row(&["user.session.start", "", "203.0.113.5"], Some("idx9")),
+            Some("idx9".into())
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! shapes: per-session rows (`Name (Original Name),User Email,Join Time,Leave Time,…,Guest`),
 //! the same below a meeting block ("export with meeting data": `Meeting ID,Topic,Start Time,
 //! End Time,User Email,…` then a blank or `,,,,` line), and "show unique users" (no join or
-//! leave times: the meeting's own start and end stand in).
+//! leave times: the meeting's own start and end stand in; exported without the meeting block
+//! it has no times at all, and its rows are rejected saying so).
 //!
 //! `New Name (Original Name)` is a rename: the name shown now, and the one joined under,
 //! split on the last balanced parentheses. Guests who are not signed in have no email: they
@@ -50,6 +51,15 @@ fn adapt(raw: &RawCells<'_>, vals: &mut [Option<String>], note: &mut AdaptNote) 
         set(vals, interview::STARTED_AT, start);
         let end = raw.context("end_time").map(str::to_string);
         set(vals, interview::ENDED_AT, end);
+        if value(vals, interview::STARTED_AT).is_none()
+            && !raw.headers.iter().any(|h| h == "join_time")
+        {
+            note.missing_hint = Some(
+                "Zoom 'unique users' export without the meeting block has no times; \
+                 export with meeting data"
+                    .into(),
+            );
+        }
     }
     let mut names = Vec::new();
     if let Some(cell) = value(vals, interview::DISPLAY_NAME).map(str::to_string) {

@@ -14,8 +14,8 @@ sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(100000 1000000)
 tmp=${TMPDIR:-/tmp}
 cargo build --release --quiet --bin hirescreen --example gen
-echo "| candidates | link keys | resume MinHash/LSH | clusters | link total | facts+rules | scan wall | peak RSS |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| candidates | link keys | resume MinHash/LSH | clusters | link total | RSS before → after link | facts+rules | scan wall | scan peak RSS |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
     dir="$tmp/hirescreen-bench-$n"
     ./target/release/examples/gen --out "$dir" --candidates "$n" --seed 1 >/dev/null 2>&1
@@ -27,7 +27,10 @@ for n in "${sizes[@]}"; do
     t() { awk -v k="timing $1" 'index($0, k" ") { print $(NF-1) " s" }' "$log" | head -1; }
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$log")
     rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.2f GB", $2 / 1048576 }' "$log")
-    echo "| $n | $(t link.keys) | $(t link.resume) | $(t link.clusters) | $(t link) | $(t facts+rules) | $wall | $rss |"
-    grep -o '"link":{[^]]*' "$dir.jsonl" | tail -1 | cut -c1-400 >&2 || true
+    mem=$(awk '/memory before link/ { print $5 " → " $9 " MB" }' "$log")
+    echo "| $n | $(t link.keys) | $(t link.resume) | $(t link.clusters) | $(t link) | $mem | $(t facts+rules) | $wall | $rss |"
+    tail -1 "$dir.jsonl" | python3 -c 'import json, sys
+l = json.load(sys.stdin)["summary"]["link"]
+print("  links", l["links"], "clusters", l["clusters"], "resume pairs checked", l["resume_pairs_checked"], "capped", l["capped_by_key"], file=sys.stderr)' || true
     if [ "${KEEP:-0}" != 1 ]; then rm -rf "$dir" "$dir.jsonl" "$log"; fi
 done

@@ -613,9 +613,11 @@ pub fn screen(
     keep_facts: bool,
 ) -> (Vec<Screened>, Links) {
     let timings = std::env::var_os("HIRESCREEN_TIMINGS").is_some();
+    let rss_before = timings.then(resident_mb).flatten();
     let t = std::time::Instant::now();
     let links = link::link(&candidates, &LinkOptions::default());
     let link_secs = t.elapsed().as_secs_f64();
+    let rss_after = timings.then(resident_mb).flatten();
     let env = FactEnv {
         gazetteer: &reference.gazetteer,
         watch: watchlist,
@@ -658,6 +660,11 @@ pub fn screen(
             eprintln!("hirescreen: timing {stage} {secs:.3} s");
         }
         eprintln!("hirescreen: timing link {link_secs:.3} s");
+        if let (Some((b, _)), Some((a, peak))) = (rss_before, rss_after) {
+            eprintln!(
+                "hirescreen: memory before link {b} MB, after link {a} MB, peak so far {peak} MB"
+            );
+        }
         eprintln!(
             "hirescreen: timing facts+rules {:.3} s",
             t.elapsed().as_secs_f64()
@@ -678,6 +685,18 @@ pub fn screen(
         )
         .collect();
     (screened, links)
+}
+
+/// Resident and peak resident memory in MB (Linux `/proc/self/status`), for
+/// `HIRESCREEN_TIMINGS`.
+fn resident_mb() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// Enriches one address without a cache (used by `explain` to show lookups).

@@ -72,7 +72,96 @@ pub struct RawRow {
 
 enum Inner {
     Csv(csv::Reader<Box<dyn Read + Send>>, Arc<Mutex<LineIndex>>),
+    /// The same CSV parsed on a reader thread, in batches, while rows are processed here.
+    Threaded(Pipeline),
     Json(json::JsonRows),
+    /// Moved to a reader thread; only while switching.
+    Taken,
+}
+
+/// Rows per batch handed from the reader thread.
+const BATCH: usize = 1024;
+
+type Batch = Vec<Result<RawRow, RowError>>;
+
+/// A CSV file parsed on its own thread: parsing and line counting overlap with the work done
+/// on each row. Batches are bounded (a few in flight), so memory does not grow with the file;
+/// consumed records go back to the reader thread to be refilled.
+struct Pipeline {
+    rows: std::sync::mpsc::Receiver<Batch>,
+    back: std::sync::mpsc::SyncSender<Vec<ByteRecord>>,
+    current: std::vec::IntoIter<Result<RawRow, RowError>>,
+    pool: Vec<ByteRecord>,
+}
+
+impl Pipeline {
+    fn start(mut rdr: csv::Reader<Box<dyn Read + Send>>, index: Arc<Mutex<LineIndex>>) -> Pipeline {
+        let (tx, rows) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (back, back_rx) = std::sync::mpsc::sync_channel::<Vec<ByteRecord>>(8);
+        std::thread::spawn(move || {
+            let mut pool: Vec<ByteRecord> = Vec::new();
+            loop {
+                while let Ok(mut more) = back_rx.try_recv() {
+                    pool.append(&mut more);
+                }
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut done = false;
+                while batch.len() < BATCH {
+                    let mut record = pool.pop().unwrap_or_default();
+                    let next_line = || index.lock().map(|mut i| i.next_start()).unwrap_or(0);
+                    match rdr.read_byte_record(&mut record) {
+                        Ok(false) => {
+                            done = true;
+                            break;
+                        }
+                        Ok(true) => batch.push(Ok(RawRow {
+                            line: next_line(),
+                            record,
+                        })),
+                        Err(e) => {
+                            let line = next_line();
+                            batch.push(Err(RowError {
+                                line,
+                                reason: format!("unreadable CSV record: {e}"),
+                            }));
+                            // An I/O error repeats forever; a malformed record does not.
+                            if e.is_io_error() {
+                                done = true;
+                                break;
+                            }
+                        }
+                    }
+                }
+                if (!batch.is_empty() && tx.send(batch).is_err()) || done {
+                    return;
+                }
+            }
+        });
+        Pipeline {
+            rows,
+            back,
+            current: Vec::new().into_iter(),
+            pool: Vec::new(),
+        }
+    }
+
+    fn next(&mut self) -> Option<Result<RawRow, RowError>> {
+        loop {
+            if let Some(r) = self.current.next() {
+                return Some(r);
+            }
+            // Closed channel = the reader thread finished the file.
+            self.current = self.rows.recv().ok()?.into_iter();
+        }
+    }
+
+    fn recycle(&mut self, record: ByteRecord) {
+        self.pool.push(record);
+        if self.pool.len() >= BATCH {
+            // A full return channel only means the reader has records enough.
+            let _ = self.back.try_send(std::mem::take(&mut self.pool));
+        }
+    }
 }
 
 /// Line numbers of CSV records. The parser's own line and byte positions drift on CRLF line
@@ -319,6 +408,12 @@ impl RecordReader {
                 None => break,
             }
         }
+        // Past the preview, a CSV file is parsed on its own thread.
+        if let Inner::Csv(..) = r.inner {
+            if let Inner::Csv(rdr, index) = std::mem::replace(&mut r.inner, Inner::Taken) {
+                r.inner = Inner::Threaded(Pipeline::start(rdr, index));
+            }
+        }
         Ok(r)
     }
 
@@ -331,7 +426,7 @@ impl RecordReader {
     pub fn json_headers(&self) -> Option<&[String]> {
         match &self.inner {
             Inner::Json(j) => Some(j.headers()),
-            Inner::Csv(..) => None,
+            Inner::Csv(..) | Inner::Threaded(_) | Inner::Taken => None,
         }
     }
 
@@ -355,13 +450,18 @@ impl RecordReader {
                     }
                 }
             }
+            Inner::Threaded(p) => p.next(),
             Inner::Json(j) => j.next_row(),
+            Inner::Taken => None,
         }
     }
 
     /// Hands a consumed record back so the next read reuses its buffers.
     pub fn recycle(&mut self, record: ByteRecord) {
-        self.spare = Some(record);
+        match &mut self.inner {
+            Inner::Threaded(p) => p.recycle(record),
+            _ => self.spare = Some(record),
+        }
     }
 
     /// The next record: the preview first, then the rest of the file.

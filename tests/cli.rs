@@ -718,3 +718,15 @@ fn issue_4_farms_and_rotations_cluster_and_escalate_on_a_generated_corpus() {
     }
     assert_eq!(seen.len(), 4, "{seen:?}");
 }
+
+/// Regression (issue #4): `explain` screens everyone, so cross-candidate rules can fire.
+#[test]
+fn issue_4_explain_evaluates_cross_candidate_rules() {
+    let out = run(&["explain", "s04", "samples/"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text.contains("FIRED") && text.contains("reuse.shared-shipping"),
+        "{text}"
+    );
+}

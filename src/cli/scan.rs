@@ -80,5 +80,7 @@ pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
         FailOn::Review => worst >= Verdict::Review,
         FailOn::Escalate => worst >= Verdict::Escalate,
     };
+    // Freeing millions of small allocations one by one only delays the exit that follows.
+    std::mem::forget(scan);
     Ok(if hit { 1 } else { 0 })
 }

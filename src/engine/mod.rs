@@ -37,7 +37,8 @@ pub struct Options<'a> {
     pub pack: &'a Pack,
     pub tz: Tz,
     pub formats: Vec<FormatDef>,
-    /// Screen only this candidate (explain).
+    /// The candidate whose facts are kept for `explain` (everyone is still screened: linking
+    /// needs them all).
     pub only: Option<String>,
 }
 
@@ -354,9 +355,6 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                     "duplicate candidate_id {id} (first at line {line})"
                 ));
             }
-            if opts.only.as_deref().is_some_and(|o| o != id) {
-                return Fate::Used;
-            }
             first_line.insert(id.clone(), row.at.line);
             let idx = candidates.len();
             index.by_id.insert(id.clone(), idx);
@@ -376,9 +374,6 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             Fate::Used
         });
     }
-    let only_skip = |i: &Index, key: &Result<usize, String>| {
-        opts.only.is_some() && key.is_err() && !i.by_id.is_empty()
-    };
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Identities) {
         input.for_each(|row, _, _| {
             let Some(account) = row.get(identity::ACCOUNT) else {
@@ -394,7 +389,6 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                     index.by_account.insert(account.to_lowercase(), i);
                     Fate::Used
                 }
-                Err(_) if opts.only.is_some() => Fate::Used,
                 Err(k) => Fate::Unmatched(k),
             }
         });
@@ -437,7 +431,6 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
             let idx = match key {
                 Ok(i) => i,
-                Err(_) if only_skip(&index, &key) => return Fate::Used,
                 Err(k) => return Fate::Unmatched(k),
             };
             match records::interview(row, &cols, ts, report) {
@@ -465,7 +458,6 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             );
             let idx = match key {
                 Ok(i) => i,
-                Err(_) if only_skip(&index, &key) => return Fate::Used,
                 Err(k) => return Fate::Unmatched(k),
             };
             let when = match row.get(login::TIMESTAMP).map(|s| ts.parse(s)) {
@@ -585,7 +577,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         reference,
         &watchlist,
         layers,
-        opts.only.is_some(),
+        opts.only.as_deref(),
     );
     Ok(Scan {
         files,
@@ -610,7 +602,7 @@ pub fn screen(
     reference: &Reference,
     watchlist: &Watchlist,
     layers: Layers,
-    keep_facts: bool,
+    keep_facts_of: Option<&str>,
 ) -> (Vec<Screened>, Links) {
     let timings = std::env::var_os("HIRESCREEN_TIMINGS").is_some();
     let rss_before = timings.then(resident_mb).flatten();
@@ -636,7 +628,8 @@ pub fn screen(
             link::set_facts(&links, &candidates, i, &mut facts);
             let r = evaluate(i, &facts);
             // Facts are large; a scan keeps only what the rules concluded.
-            (keep_facts.then_some(facts), r)
+            let keep = keep_facts_of.is_some_and(|id| *candidates[i].id == *id);
+            (keep.then_some(facts), r)
         })
         .collect();
     let verdicts: Vec<Verdict> = results.iter().map(|r| r.1 .3).collect();
@@ -649,7 +642,8 @@ pub fn screen(
             link::set_facts(&links, &candidates, i, &mut facts);
             link::set_referral_facts(&links, &candidates, i, &mut facts, Some(&verdicts));
             let r = evaluate(i, &facts);
-            (keep_facts.then_some(facts), r)
+            let keep = keep_facts_of.is_some_and(|id| *candidates[i].id == *id);
+            (keep.then_some(facts), r)
         })
         .collect();
     for (i, r) in again.into_iter().zip(redone) {

@@ -121,7 +121,7 @@ facts! {
     SHARED_SHIPPING = "shared_shipping": List, "other candidates with the same shipping_address (normalised) and a different surname or a different ID/home address";
     SHARED_SHIPPING_COUNT = "shared_shipping_count": Int, "how many candidates are in shared_shipping";
     SHARED_HOME_ADDRESS = "shared_home_address": List, "other candidates with the same home_address (normalised) and a different surname";
-    SHARED_LOGIN_IP_24H = "shared_login_ip_24h": List, "other candidates (different names) who signed in from the same public, non-anonymized IP within 24 hours (application submission included)";
+    SHARED_LOGIN_IP_24H = "shared_login_ip_24h": List, "other candidates (different names) who used the same public, non-anonymized IP within 24 hours of this candidate, each at least twice (sign-ins and the application submission)";
     SHARED_DEVICE = "shared_device": List, "other candidates (different names) who signed in with the same device_id";
     RESUME_NEAR_DUPLICATE = "resume_near_duplicate": List, "other candidates (different names) whose resume_text is a near-duplicate (word-shingle Jaccard >= 0.8, names and contacts removed)";
     RESUME_SIMILARITY_MAX = "resume_similarity_max": Float, "highest resume Jaccard similarity with another candidate (1.0 = identical apart from names and contacts; 0 when none)";

@@ -545,14 +545,13 @@ fn name_bucket(cands: &[Candidate], opts: &LinkOptions, members: &[u32], out: &m
 }
 
 /// Resolves `referred_by` to candidates and adds a weak referral link for each.
-pub fn referrers(cands: &[Candidate], links: &mut Vec<Link>) -> Vec<u32> {
+pub fn referrers(cands: &[Candidate], opts: &LinkOptions, links: &mut Vec<Link>) -> Vec<u32> {
     let by_id: HashMap<&str, u32> = cands
         .iter()
         .enumerate()
         .map(|(i, c)| (&*c.id, i as u32))
         .collect();
     let mut out = vec![NONE; cands.len()];
-    let opts = LinkOptions::default();
     for (i, c) in cands.iter().enumerate() {
         let Some(r) = c.app.get(app::REFERRED_BY) else {
             continue;
@@ -566,7 +565,7 @@ pub fn referrers(cands: &[Candidate], links: &mut Vec<Link>) -> Vec<u32> {
         out[i] = r;
         links.push(make_link(
             cands,
-            &opts,
+            opts,
             KeyKind::Referral,
             i as u32,
             r,

@@ -259,7 +259,7 @@ pub fn link(cands: &[Candidate], opts: &LinkOptions) -> Links {
         .extend(minhash::resume_links(cands, opts, &mut found.stats));
     timings.push(("link.resume", t.elapsed().as_secs_f64()));
     let t = std::time::Instant::now();
-    let referrer = index::referrers(cands, &mut found.links);
+    let referrer = index::referrers(cands, opts, &mut found.links);
     let mut links = found.links;
     links.sort_by(|x, y| (x.a, x.b, x.kind, &x.value).cmp(&(y.a, y.b, y.kind, &y.value)));
     links.dedup_by(|x, y| (x.a, x.b, x.kind, &x.value) == (y.a, y.b, y.kind, &y.value));

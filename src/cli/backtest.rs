@@ -3,8 +3,7 @@
 //! `honest`), plus honest escalation and review rates per claimed country, so a change to the
 //! pack can be judged on a labelled corpus before it is used on people.
 
-use super::{load_pack, open_geo, parse_tz, Exit, ScanArgs};
-use crate::engine::{self, Options, Reference};
+use super::{Exit, ScanArgs};
 use crate::model::Verdict;
 use anyhow::Context as _;
 use std::collections::{BTreeMap, HashMap};
@@ -84,20 +83,7 @@ impl Tally {
 
 pub fn run(labels: &Path, a: &ScanArgs) -> anyhow::Result<Exit> {
     let labels = read_labels(labels)?;
-    let pack = load_pack(a.rules.as_deref())?;
-    let geo = open_geo(a)?;
-    let reference = Reference::builtin();
-    let opts = Options {
-        inputs: a.paths.clone(),
-        watchlists: a.watchlist.clone(),
-        geo: &geo,
-        databases: geo.infos.clone(),
-        pack: &pack,
-        tz: parse_tz(&a.tz)?,
-        formats: super::formats(&a.mapping)?,
-        only: None,
-    };
-    let scan = engine::run(&opts, &reference)?;
+    let (pack, scan) = super::screen(a, None)?;
     let (mut fraud, mut honest) = (Tally::default(), Tally::default());
     let mut per_rule: Vec<(usize, usize)> = vec![(0, 0); pack.rules.len()];
     let mut by_persona: BTreeMap<String, Tally> = BTreeMap::new();

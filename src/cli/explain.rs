@@ -1,7 +1,6 @@
 //! `hirescreen explain CANDIDATE_ID PATH...`: one candidate in full.
 
-use super::{load_pack, open_geo, parse_tz, Exit, ScanArgs};
-use crate::engine::{self, Options, Reference};
+use super::{Exit, ScanArgs};
 use crate::facts::{Fact, SCHEMA};
 use crate::model::{RuleOutcome, SourceOut};
 use crate::report::clean;
@@ -20,20 +19,7 @@ fn fact_text(f: &Fact) -> String {
 }
 
 pub fn run(id: &str, a: &ScanArgs) -> anyhow::Result<Exit> {
-    let pack = load_pack(a.rules.as_deref())?;
-    let geo = open_geo(a)?;
-    let reference = Reference::builtin();
-    let opts = Options {
-        inputs: a.paths.clone(),
-        watchlists: a.watchlist.clone(),
-        geo: &geo,
-        databases: geo.infos.clone(),
-        pack: &pack,
-        tz: parse_tz(&a.tz)?,
-        formats: super::formats(&a.mapping)?,
-        only: Some(id.to_string()),
-    };
-    let scan = engine::run(&opts, &reference)?;
+    let (pack, scan) = super::screen(a, Some(id))?;
     let Some(s) = scan.screened.iter().find(|s| &*s.candidate.id == id) else {
         anyhow::bail!("no candidate {id:?} in the applications read");
     };

@@ -154,6 +154,26 @@ pub fn load_pack(dir: Option<&Path>) -> anyhow::Result<Pack> {
     })
 }
 
+/// The scan behind `scan`, `explain` and `backtest`: the pack, the databases, the inputs.
+/// `only` names the candidate whose facts are kept for `explain`.
+pub fn screen(a: &ScanArgs, only: Option<&str>) -> anyhow::Result<(Pack, crate::engine::Scan)> {
+    let pack = load_pack(a.rules.as_deref())?;
+    let geo = open_geo(a)?;
+    let reference = crate::engine::Reference::builtin();
+    let opts = crate::engine::Options {
+        inputs: a.paths.clone(),
+        watchlists: a.watchlist.clone(),
+        geo: &geo,
+        databases: geo.infos.clone(),
+        pack: &pack,
+        tz: parse_tz(&a.tz)?,
+        formats: formats(&a.mapping)?,
+        only: only.map(str::to_string),
+    };
+    let scan = crate::engine::run(&opts, &reference)?;
+    Ok((pack, scan))
+}
+
 /// Opens the `--geoip` databases; without any, the `.mmdb` files inside the scanned folders.
 pub fn open_geo(a: &ScanArgs) -> anyhow::Result<MmdbGeo> {
     if a.geoip.is_empty() {

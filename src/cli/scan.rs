@@ -1,7 +1,6 @@
 //! `hirescreen scan`.
 
-use super::{load_pack, open_geo, parse_tz, Exit, FailOn, ScanArgs};
-use crate::engine::{self, Options, Reference};
+use super::{Exit, FailOn, ScanArgs};
 use crate::model::Verdict;
 use crate::report::{self, Format};
 use anyhow::Context as _;
@@ -29,20 +28,7 @@ fn format_for(a: &ScanArgs) -> Format {
 }
 
 pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
-    let pack = load_pack(a.rules.as_deref())?;
-    let geo = open_geo(a)?;
-    let reference = Reference::builtin();
-    let opts = Options {
-        inputs: a.paths.clone(),
-        watchlists: a.watchlist.clone(),
-        geo: &geo,
-        databases: geo.infos.clone(),
-        pack: &pack,
-        tz: parse_tz(&a.tz)?,
-        formats: super::formats(&a.mapping)?,
-        only: None,
-    };
-    let scan = engine::run(&opts, &reference)?;
+    let (pack, scan) = super::screen(a, None)?;
     for w in &scan.warnings {
         eprintln!("hirescreen: warning: {w}");
     }

@@ -4,6 +4,7 @@
 //! verdict and the evidence behind every finding. See SPEC.md for the contract.
 
 pub mod cli;
+pub mod diag;
 pub mod engine;
 pub mod enrich;
 pub mod facts;

@@ -8,13 +8,13 @@ pub mod eval;
 pub mod model;
 pub mod score;
 
+use crate::diag::Diagnostics;
 use crate::enrich::lists::{self, NetLists};
 use crate::facts::{FactType, SCHEMA};
 use crate::model::{app, interview, Family, Severity, Verdict};
 use cel::{Env, Program};
 use model::{PackConfig, RuleDef, RuleFile, RuleTest};
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -42,41 +42,10 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
 pub const BUILTIN_PACK: &str = include_str!("../../rules/pack.toml");
 
 /// A load error with its position.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RuleError {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
-    }
-}
+pub type RuleError = crate::diag::Diagnostic;
 
 /// All errors of a pack that did not load.
-#[derive(Debug)]
-pub struct PackErrors(pub Vec<RuleError>);
-
-impl fmt::Display for PackErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for PackErrors {}
+pub type PackErrors = crate::diag::Diagnostics;
 
 /// A compiled `{…}` part of an evidence template.
 pub enum Part {
@@ -129,18 +98,7 @@ pub fn cel_env() -> Arc<Env> {
     Arc::new(env)
 }
 
-/// Line and column (1-based) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
+use crate::diag::line_col;
 
 /// Byte offset in `text` where the content of a string value spanning `span` starts.
 fn content_start(text: &str, span: std::ops::Range<usize>) -> usize {
@@ -185,13 +143,8 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn err_at(&mut self, offset: usize, message: impl Into<String>) {
-        let (line, column) = line_col(self.text, offset);
-        self.errors.push(RuleError {
-            file: self.file.to_string(),
-            line,
-            column,
-            message: message.into(),
-        });
+        self.errors
+            .push(RuleError::at(self.file, self.text, offset, message));
     }
 }
 
@@ -486,16 +439,6 @@ fn compile_rule(
     })
 }
 
-fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> RuleError {
-    let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-    RuleError {
-        file: file.to_string(),
-        line,
-        column,
-        message: e.message().to_string(),
-    }
-}
-
 impl Pack {
     pub fn builtin() -> Result<Pack, PackErrors> {
         let lists = [
@@ -521,7 +464,7 @@ impl Pack {
     /// where the folder has none).
     pub fn from_dir(dir: &Path) -> Result<Pack, PackErrors> {
         let fail = |msg: String| {
-            PackErrors(vec![RuleError {
+            Diagnostics(vec![RuleError {
                 file: dir.display().to_string(),
                 line: 0,
                 column: 0,
@@ -587,7 +530,7 @@ impl Pack {
             let parsed: RuleFile = match toml::from_str(text) {
                 Ok(f) => f,
                 Err(e) => {
-                    errors.push(toml_error(name, text, &e));
+                    errors.push(RuleError::from_toml(name, text, &e));
                     continue;
                 }
             };
@@ -611,7 +554,7 @@ impl Pack {
         let config: Option<PackConfig> = match toml::from_str(pack.1) {
             Ok(c) => Some(c),
             Err(e) => {
-                errors.push(toml_error(pack.0, pack.1, &e));
+                errors.push(RuleError::from_toml(pack.0, pack.1, &e));
                 None
             }
         };
@@ -631,10 +574,10 @@ impl Pack {
             }),
         }
         if !errors.is_empty() {
-            return Err(PackErrors(errors));
+            return Err(Diagnostics(errors));
         }
         let (Some(config), Some(lists)) = (config, parsed_lists) else {
-            return Err(PackErrors(Vec::new()));
+            return Err(Diagnostics(Vec::new()));
         };
         let hash = hasher
             .finalize()

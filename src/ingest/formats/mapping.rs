@@ -21,48 +21,22 @@
 //! `sectioned` (header below line 1), `day_first`. Unknown keys, kinds, fields and transforms
 //! are errors with file:line:column; every error in a file is reported, not just the first.
 
+use crate::diag::Diagnostics;
 use crate::ingest::countries::Countries;
 use crate::ingest::format::{AdaptNote, FormatDef, Kind, RawCells};
 use crate::ingest::values::{norm_header, parse_bool};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 use toml::{Spanned, Value};
 
 /// One problem in a mapping file, where it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MappingError {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl fmt::Display for MappingError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
-    }
-}
+pub type MappingError = crate::diag::Diagnostic;
 
 /// Every problem found in a mapping file.
-#[derive(Debug)]
-pub struct MappingErrors(pub Vec<MappingError>);
-
-impl fmt::Display for MappingErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.0.iter().map(|e| e.to_string()).collect();
-        f.write_str(&lines.join("\n"))
-    }
-}
-
-impl std::error::Error for MappingErrors {}
+pub type MappingErrors = crate::diag::Diagnostics;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,18 +85,6 @@ struct FieldSpec {
     words: BTreeMap<String, String>,
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
-
 struct Loader<'a> {
     file: &'a str,
     text: &'a str,
@@ -131,13 +93,8 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn err(&mut self, offset: usize, message: impl Into<String>) {
-        let (line, column) = line_col(self.text, offset);
-        self.errors.push(MappingError {
-            file: self.file.to_string(),
-            line,
-            column,
-            message: message.into(),
-        });
+        self.errors
+            .push(MappingError::at(self.file, self.text, offset, message));
     }
 }
 
@@ -216,7 +173,7 @@ fn column_spec(v: &Value) -> Result<(Vec<String>, String, Vec<Transform>), Strin
 pub fn load(path: &Path) -> Result<Vec<FormatDef>, MappingErrors> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        MappingErrors(vec![MappingError {
+        Diagnostics(vec![MappingError {
             file: file.clone(),
             line: 1,
             column: 1,
@@ -228,15 +185,8 @@ pub fn load(path: &Path) -> Result<Vec<FormatDef>, MappingErrors> {
 
 /// Parses a mapping file's text (`file` names it in errors).
 pub fn parse(file: &str, text: &str) -> Result<Vec<FormatDef>, MappingErrors> {
-    let def: FileDef = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        MappingErrors(vec![MappingError {
-            file: file.to_string(),
-            line,
-            column,
-            message: e.message().to_string(),
-        }])
-    })?;
+    let def: FileDef = toml::from_str(text)
+        .map_err(|e| Diagnostics(vec![MappingError::from_toml(file, text, &e)]))?;
     let mut l = Loader {
         file,
         text,
@@ -256,7 +206,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<FormatDef>, MappingErrors> {
         Ok(out)
     } else {
         l.errors.sort_by_key(|e| (e.line, e.column));
-        Err(MappingErrors(l.errors))
+        Err(Diagnostics(l.errors))
     }
 }
 

@@ -5,9 +5,8 @@
 pub mod ruletest;
 
 use crate::enrich::gazetteer::Gazetteer;
-use crate::enrich::lists::NetLists;
 use crate::enrich::mmdb::DbInfo;
-use crate::enrich::{lookup_uncached, Enricher, GeoLookup, Layers};
+use crate::enrich::{Enricher, GeoLookup, Layers};
 use crate::facts::watch::Watchlist;
 use crate::facts::{self, FactEnv, Facts};
 use crate::ingest::countries::Countries;
@@ -571,14 +570,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             started.elapsed().as_secs_f64()
         );
     }
-    let (screened, links) = screen(
-        candidates,
-        pack,
-        reference,
-        &watchlist,
-        layers,
-        opts.only.as_deref(),
-    );
+    let (screened, links) = screen(candidates, pack, &watchlist, layers, opts.only.as_deref());
     Ok(Scan {
         files,
         reports,
@@ -599,7 +591,6 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
 pub fn screen(
     candidates: Vec<Candidate>,
     pack: &Pack,
-    reference: &Reference,
     watchlist: &Watchlist,
     layers: Layers,
     keep_facts_of: Option<&str>,
@@ -610,10 +601,7 @@ pub fn screen(
     let links = link::link(&candidates, &LinkOptions::default());
     let link_secs = t.elapsed().as_secs_f64();
     let rss_after = timings.then(resident_mb).flatten();
-    let env = FactEnv {
-        gazetteer: &reference.gazetteer,
-        watch: watchlist,
-    };
+    let env = FactEnv { watch: watchlist };
     let root = eval::root_context(&pack.env);
     let t = std::time::Instant::now();
     let evaluate = |i: usize, facts: &Facts| {
@@ -691,11 +679,6 @@ fn resident_mb() -> Option<(u64, u64)> {
         Some(kb / 1024)
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
-}
-
-/// Enriches one address without a cache (used by `explain` to show lookups).
-pub fn lookup(geo: &dyn GeoLookup, lists: &NetLists, ip: std::net::IpAddr) -> crate::model::IpInfo {
-    lookup_uncached(geo, lists, ip)
 }
 
 #[cfg(test)]

@@ -123,10 +123,6 @@ impl<'a> Enricher<'a> {
         }
     }
 
-    pub fn layers(&self) -> Layers {
-        self.geo.layers()
-    }
-
     pub fn lookup(&mut self, ip: IpAddr) -> Arc<IpInfo> {
         if let Some(i) = self.by_ip.get(&ip) {
             return Arc::clone(i);

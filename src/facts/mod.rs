@@ -169,7 +169,6 @@ impl Facts {
 
 /// What facts are derived with.
 pub struct FactEnv<'a> {
-    pub gazetteer: &'a Gazetteer,
     pub watch: &'a Watchlist,
 }
 
@@ -194,6 +193,7 @@ pub fn resolve_claim(a: &crate::model::Application, gaz: &Gazetteer) -> Claim {
             claim.lat = Some(p.lat);
             claim.lon = Some(p.lon);
             claim.tz = Some(p.tz);
+            claim.city_tz = Some(p.tz);
             claim.tz_source = Some("city");
             if claim.country.is_none() {
                 claim.country = Some(p.country.as_str().into());
@@ -248,7 +248,7 @@ pub fn derive(c: &Candidate, env: &FactEnv<'_>) -> Facts {
     let mut f = Facts::default();
     identity_facts(c, &mut f);
     interview_facts(c, &mut f);
-    claim_facts(c, env, &mut f);
+    claim_facts(c, &mut f);
     login_facts(c, &mut f);
     hour_facts(c, &mut f);
     watch_facts(c, env, &mut f);
@@ -399,17 +399,11 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
         }
         if flag(iv.get(interview::CAMERA), &["off", "false", "no", "0"]) {
             bump(CAMERA_OFF, cell(interview::CAMERA));
-            off_stages.insert(
-                iv.get(interview::STAGE)
-                    .unwrap_or("")
-                    .to_ascii_lowercase()
-                    .to_string()
-                    + &if iv.get(interview::STAGE).is_none() {
-                        iv.fields.row.line.to_string()
-                    } else {
-                        String::new()
-                    },
-            );
+            // A session with no stage counts as a stage of its own.
+            off_stages.insert(match iv.get(interview::STAGE) {
+                Some(stage) => stage.to_ascii_lowercase(),
+                None => format!("row {}", iv.fields.row.line),
+            });
         }
     }
     let n = c.interviews.len() as i64;
@@ -449,7 +443,7 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
     );
 }
 
-fn claim_facts(c: &Candidate, env: &FactEnv<'_>, f: &mut Facts) {
+fn claim_facts(c: &Candidate, f: &mut Facts) {
     let claim = &c.claim;
     let a = &c.app;
     let claim_src = [a.fields.cell(app::CLAIMED_COUNTRY)];
@@ -470,15 +464,10 @@ fn claim_facts(c: &Candidate, env: &FactEnv<'_>, f: &mut Facts) {
             [a.fields.cell(app::CLAIMED_TIMEZONE)],
         );
     }
-    if let (Some(explicit), Some(city)) = (
-        a.claimed_tz,
-        a.get(app::CLAIMED_CITY).and_then(|city| {
-            env.gazetteer
-                .find(city, a.get(app::CLAIMED_REGION), claim.country.as_deref())
-        }),
-    ) {
+    // The claimed city was resolved once, at load (resolve_claim).
+    if let (Some(explicit), Some(city_tz)) = (a.claimed_tz, claim.city_tz) {
         let t = a.applied_at.unwrap_or(1_767_225_600);
-        let diff = (offset_hours(explicit, t) - offset_hours(city.tz, t)).abs();
+        let diff = (offset_hours(explicit, t) - offset_hours(city_tz, t)).abs();
         f.set(
             CLAIMED_TZ_CONFLICT,
             Fact::Bool(diff >= 2.0),

@@ -408,6 +408,8 @@ pub struct Claim {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub tz: Option<Tz>,
+    /// The claimed city's own zone, whatever `claimed_timezone` says.
+    pub city_tz: Option<Tz>,
     /// `claimed_timezone`, `city` or `country`.
     pub tz_source: Option<&'static str>,
 }

@@ -482,12 +482,7 @@ pub fn evaluate(
     facts: &Facts,
     layers: Layers,
 ) -> (Vec<Finding>, Vec<RuleOutcome>) {
-    let view = View::new(
-        c,
-        facts,
-        pack.rules.iter().any(|r| r.reads_logins),
-        pack.rules.iter().any(|r| r.reads_interviews),
-    );
+    let view = View::new(c, facts, pack.reads_logins, pack.reads_interviews);
     let ctx = view.bind(root);
     let mut findings = Vec::new();
     let mut outcomes = Vec::with_capacity(pack.rules.len());

@@ -88,6 +88,9 @@ pub struct Pack {
     pub env: Arc<Env>,
     /// sha256 over every rule and list file, in order.
     pub hash: String,
+    /// Whether any rule reads the `logins` / `interviews` lists (else they are not built).
+    pub reads_logins: bool,
+    pub reads_interviews: bool,
 }
 
 /// Builds the CEL environment rules run in: the standard library plus string extensions.
@@ -585,6 +588,8 @@ impl Pack {
             .map(|b| format!("{b:02x}"))
             .collect::<String>();
         Ok(Pack {
+            reads_logins: rules.iter().any(|r| r.reads_logins),
+            reads_interviews: rules.iter().any(|r| r.reads_interviews),
             rules,
             thresholds: config.verdict,
             caps: config.caps,

@@ -32,7 +32,8 @@ fn main() {
     }
 }
 
-// Allocation-heavy parsing on several threads: mimalloc is measurably faster than glibc's
-// allocator here (README, Speed).
+// Parsing allocates many small values on several threads, where glibc's allocator showed up
+// in profiles (malloc, free and consolidation, ~20%). Its effect alone was not isolated: the
+// README's Speed figures are with it.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

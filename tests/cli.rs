@@ -412,20 +412,20 @@ fn generator() -> PathBuf {
     gen
 }
 
-/// Issue #3's targets, on a seeded corpus of the team's own generator: fraud caught at review
-/// or above >= 95% and at escalate >= 80%; honest sent to review <= 5% and escalated <= 1%;
-/// no claimed country's honest candidates escalated above 2%.
-#[test]
-fn calibration_targets_hold_on_a_generated_corpus() {
-    let dir = std::env::temp_dir().join(format!("hirescreen-calibration-{}", std::process::id()));
+/// Generates a corpus (8 sign-ins and 2 interviews per candidate) and scans it; returns the
+/// folder (the caller removes it) and the jsonl rows.
+fn generate_and_scan(name: &str, candidates: &str, seed: &str) -> (PathBuf, Vec<Value>) {
+    let dir = std::env::temp_dir().join(format!("hirescreen-{name}-{}", std::process::id()));
     let status = Command::new(generator())
         .args([
             "--out",
             dir.to_str().unwrap(),
             "--candidates",
-            "3000",
+            candidates,
             "--seed",
-            "5",
+            seed,
+        ])
+        .args([
             "--logins-per-candidate",
             "8",
             "--interviews-per-candidate",
@@ -438,8 +438,16 @@ fn calibration_targets_hold_on_a_generated_corpus() {
         "{}",
         String::from_utf8_lossy(&status.stderr)
     );
-    let out = run(&["scan", dir.to_str().unwrap(), "--format", "jsonl"]);
-    let rows = jsonl(&out);
+    let rows = jsonl(&run(&["scan", dir.to_str().unwrap(), "--format", "jsonl"]));
+    (dir, rows)
+}
+
+/// Issue #3's targets, on a seeded corpus of the team's own generator: fraud caught at review
+/// or above >= 95% and at escalate >= 80%; honest sent to review <= 5% and escalated <= 1%;
+/// no claimed country's honest candidates escalated above 2%.
+#[test]
+fn calibration_targets_hold_on_a_generated_corpus() {
+    let (dir, rows) = generate_and_scan("calibration", "3000", "5");
     let mut labels = std::collections::HashMap::new();
     let mut rdr = csv::Reader::from_path(dir.join("labels.csv")).unwrap();
     for r in rdr.records() {
@@ -666,26 +674,7 @@ fn redact_hashes_link_values() {
 /// pair in one cluster and escalated; no agency or household member escalated.
 #[test]
 fn issue_4_farms_and_rotations_cluster_and_escalate_on_a_generated_corpus() {
-    let dir = std::env::temp_dir().join(format!("hirescreen-issue4-{}", std::process::id()));
-    let status = Command::new(generator())
-        .args([
-            "--out",
-            dir.to_str().unwrap(),
-            "--candidates",
-            "4000",
-            "--seed",
-            "9",
-        ])
-        .args([
-            "--logins-per-candidate",
-            "8",
-            "--interviews-per-candidate",
-            "2",
-        ])
-        .output()
-        .unwrap();
-    assert!(status.status.success());
-    let rows = jsonl(&run(&["scan", dir.to_str().unwrap(), "--format", "jsonl"]));
+    let (dir, rows) = generate_and_scan("issue4", "4000", "9");
     let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut rdr = csv::Reader::from_path(dir.join("labels.csv")).unwrap();
     for r in rdr.records() {

@@ -58,7 +58,7 @@ fn suggest(header: &str) -> Option<(Kind, &'static str, f64)> {
 }
 
 /// The checks a scan makes on a sign-in row before joining it.
-fn login_readable(row: &Row<'_>, ts: &mut TsParser) -> Result<(), String> {
+fn login_readable(row: &Row<'_>, ts: &TsParser) -> Result<(), String> {
     match row.get(login::TIMESTAMP).map(|s| ts.parse(s)) {
         Some(Ok(Some(_))) => {}
         Some(Err(e)) => return Err(format!("timestamp: {e}")),

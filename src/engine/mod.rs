@@ -230,6 +230,93 @@ fn with_export(
     Some(i)
 }
 
+/// What one sign-in row says, checked and typed, before it is folded.
+struct CheckedLogin<'r> {
+    ts: i64,
+    local_hour: Option<u32>,
+    ip: std::net::IpAddr,
+    success: Option<bool>,
+    managed: Option<bool>,
+    latency: Option<f64>,
+    tools: u8,
+    country: Option<&'r str>,
+    /// Value warnings (field, message), reported only if the row is folded.
+    warnings: Vec<(usize, String)>,
+}
+
+/// Checks one sign-in row on its own: the reason it is rejected, or its typed values.
+/// `zone` is the candidate's claimed zone (for the local hour).
+fn check_login<'r>(
+    row: &ingest::Row<'_>,
+    ts: &ingest::values::TsParser,
+    zone: Option<Tz>,
+    countries: &'r Countries,
+) -> Result<CheckedLogin<'r>, String> {
+    let when = match row.get(login::TIMESTAMP).map(|s| ts.parse(s)) {
+        Some(Ok(Some(t))) => t,
+        Some(Err(e)) => return Err(format!("timestamp: {e}")),
+        _ => return Err("missing required value timestamp".into()),
+    };
+    let Some(ip) = row.get(login::IP).and_then(parse_ip) else {
+        return Err(match row.get(login::IP) {
+            Some(s) => format!("ip: {s:?} is not an IP address"),
+            None => "missing required value ip".into(),
+        });
+    };
+    let mut warnings = Vec::new();
+    let managed = match row.get(login::DEVICE_MANAGED).map(parse_bool) {
+        Some(Ok(b)) => b,
+        Some(Err(e)) => {
+            warnings.push((login::DEVICE_MANAGED, e));
+            None
+        }
+        None => None,
+    };
+    let latency = match row.get(login::LATENCY_MS).map(|s| s.parse::<f64>()) {
+        Some(Ok(x)) if x.is_finite() && x >= 0.0 => Some(x),
+        Some(_) => {
+            warnings.push((login::LATENCY_MS, "latency_ms is not a number".into()));
+            None
+        }
+        None => None,
+    };
+    let country = row.get(login::COUNTRY).and_then(|c| {
+        let code = countries.iso2(c);
+        if code.is_none() {
+            let msg = format!("country {c:?} is not a country this tool knows; left unknown");
+            warnings.push((login::COUNTRY, msg));
+        }
+        code
+    });
+    Ok(CheckedLogin {
+        ts: when,
+        local_hour: zone.and_then(|z| crate::model::local_hour(when, z)),
+        ip,
+        success: row.get(login::OUTCOME).and_then(outcome),
+        managed,
+        latency,
+        tools: row
+            .get(login::REMOTE_TOOL)
+            .and_then(crate::model::remote_tool_bit)
+            .unwrap_or(0),
+        country,
+        warnings,
+    })
+}
+
+/// Whether a sign-in outcome is a success; `None` for an interrupted one (an MFA prompt),
+/// which neither succeeded nor failed.
+fn outcome(o: &str) -> Option<bool> {
+    if o.eq_ignore_ascii_case("success") {
+        return Some(true);
+    }
+    let o = o.to_ascii_lowercase();
+    if o.starts_with("interrupt") || o == "unknown" || o == "challenge" {
+        return None;
+    }
+    Some(!(o.contains("fail") || o.contains("denied") || o.contains("error") || o == "false"))
+}
+
 /// A key that is already a hash, used as its own hash.
 #[derive(Default)]
 struct Prehashed(u64);
@@ -446,108 +533,67 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     // Sign-ins stream: each row is folded into its candidate's summary and dropped.
     let mut export_info: HashMap<ExportKey<'_>, Arc<crate::model::IpInfo>> = HashMap::new();
     let mut export_countries = false;
+    // Each row is checked on its own (in parallel: join, timestamp, address, flags) and then
+    // folded, in file order, into its candidate's summary.
+    let zones: Vec<Option<Tz>> = candidates.iter().map(|c| c.claim.tz).collect();
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Logins) {
         let cols = input.numbers.clone();
         let mut seen = SeenSignIns::default();
-        input.for_each(|row, ts, report| {
+        let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
             let key = index.join(
                 row.get(login::CANDIDATE_ID),
                 row.get(login::ACCOUNT),
                 row.get(login::EMAIL),
             );
-            let idx = match key {
-                Ok(i) => i,
-                Err(k) => return Fate::Unmatched(k),
-            };
-            let when = match row.get(login::TIMESTAMP).map(|s| ts.parse(s)) {
-                Some(Ok(Some(t))) => t,
-                Some(Err(e)) => return Fate::Rejected(format!("timestamp: {e}")),
-                _ => return Fate::Rejected("missing required value timestamp".into()),
-            };
-            let Some(ip) = row.get(login::IP).and_then(parse_ip) else {
-                return Fate::Rejected(match row.get(login::IP) {
-                    Some(s) => format!("ip: {s:?} is not an IP address"),
-                    None => "missing required value ip".into(),
-                });
+            key.map(|idx| (idx, check_login(row, ts, zones[idx], &reference.countries)))
+        };
+        input.for_each_prepared(prepare, |row, prepared, _, report| {
+            let (idx, l) = match prepared {
+                Ok((idx, Ok(l))) => (idx, l),
+                Ok((_, Err(reason))) => return Fate::Rejected(reason),
+                Err(key) => return Fate::Unmatched(key),
             };
             // Another row of a sign-in already folded: used, but counted once.
-            if seen.repeat(idx, row.get(login::SESSION_ID), ip) {
+            if seen.repeat(idx, row.get(login::SESSION_ID), l.ip) {
                 report.merged += 1;
                 return Fate::Used;
             }
-            let boolean = |f: usize, report: &mut FileReport| match row.get(f).map(parse_bool) {
-                Some(Ok(b)) => b,
-                Some(Err(e)) => {
-                    report.warn_value(row.at.line, cols[f], &e);
-                    None
-                }
-                None => None,
-            };
-            let success = row.get(login::OUTCOME).and_then(|o| {
-                let o = o.to_ascii_lowercase();
-                // An interrupted sign-in (an MFA prompt) neither succeeded nor failed.
-                if o.starts_with("interrupt") || o == "unknown" || o == "challenge" {
-                    return None;
-                }
-                Some(
-                    !(o.contains("fail")
-                        || o.contains("denied")
-                        || o.contains("error")
-                        || o == "false"),
-                )
-            });
-            let latency = match row.get(login::LATENCY_MS).map(|s| s.parse::<f64>()) {
-                Some(Ok(x)) if x.is_finite() && x >= 0.0 => Some(x),
-                Some(_) => {
-                    report.warn_value(
-                        row.at.line,
-                        cols[login::LATENCY_MS],
-                        "latency_ms is not a number",
-                    );
-                    None
-                }
-                None => None,
-            };
+            for (field, msg) in &l.warnings {
+                report.warn_value(row.at.line, cols[*field], msg);
+            }
+            let country = l.country;
             let l = LoginRow {
                 row: row.at,
                 ip_col: cols[login::IP],
-                ts: when,
-                ip,
-                success,
+                ts: l.ts,
+                local_hour: l.local_hour,
+                ip: l.ip,
+                success: l.success,
                 device_id: row.get(login::DEVICE_ID),
-                device_managed: boolean(login::DEVICE_MANAGED, report),
+                device_managed: l.managed,
                 device_managed_col: cols[login::DEVICE_MANAGED],
                 browser_timezone: row.get(login::BROWSER_TIMEZONE),
                 browser_timezone_col: cols[login::BROWSER_TIMEZONE],
-                remote_tool: row.get(login::REMOTE_TOOL),
+                remote_tools: l.tools,
                 remote_tool_col: cols[login::REMOTE_TOOL],
-                latency_ms: latency,
+                latency_ms: l.latency,
                 latency_col: cols[login::LATENCY_MS],
             };
-            let country = row.get(login::COUNTRY).and_then(|c| {
-                let code = reference.countries.iso2(c);
-                if code.is_none() {
-                    let msg =
-                        format!("country {c:?} is not a country this tool knows; left unknown");
-                    report.warn_value(row.at.line, cols[login::COUNTRY], &msg);
-                }
-                code
-            });
-            let mut info = enricher.lookup(ip);
+            let mut info = enricher.lookup(l.ip);
             // What the export itself says about the address completes the lookup.
-            let ekey = (ip, country, row.note.proxy, row.note.asn);
-            if let Some(i) = export_info.get(&ekey) {
-                info = Arc::clone(i);
-            } else if let Some(i) = with_export(&info, country, row.note) {
-                export_countries |= i.country_from_export;
-                info = Arc::new(i);
-                if export_info.len() < 100_000 {
-                    export_info.insert(ekey, Arc::clone(&info));
+            if country.is_some() || row.note.proxy || row.note.asn.is_some() {
+                let ekey = (l.ip, country, row.note.proxy, row.note.asn);
+                if let Some(i) = export_info.get(&ekey) {
+                    info = Arc::clone(i);
+                } else if let Some(i) = with_export(&info, country, row.note) {
+                    export_countries |= i.country_from_export;
+                    info = Arc::new(i);
+                    if export_info.len() < 100_000 {
+                        export_info.insert(ekey, Arc::clone(&info));
+                    }
                 }
             }
-            let c = &mut candidates[idx];
-            let tz = c.claim.tz;
-            c.logins.add(&l, &info, tz);
+            candidates[idx].logins.add(&l, &info);
             Fate::Used
         });
     }

@@ -323,12 +323,11 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
     // Tokenised once: every name shown in a call is compared with these.
     let full = names::tokens(c.app.get(app::FULL_NAME).unwrap_or(""));
     let doc = c.app.get(app::ID_DOC_NAME).map(names::tokens);
-    let matches_claimed = |n: &str| {
-        let t = names::tokens(n);
-        names::similarity_tokens(&t, &full) >= 0.8
+    let matches_claimed = |t: &[String]| {
+        names::similarity_tokens(t, &full) >= 0.8
             || doc
                 .as_ref()
-                .is_some_and(|d| names::similarity_tokens(&t, d) >= 0.8)
+                .is_some_and(|d| names::similarity_tokens(t, d) >= 0.8)
     };
     let mut unmatched = BTreeSet::new();
     let mut unmatched_src = Vec::new();
@@ -359,7 +358,8 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
             }
         }
         for (n, src) in shown {
-            if !names::is_generic_display_name(&n) && !matches_claimed(&n) {
+            let t = names::tokens(&n);
+            if !names::is_generic_tokens(&t) && !matches_claimed(&t) {
                 unmatched.insert(n);
                 unmatched_src.push(src);
             }
@@ -848,19 +848,37 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
         .iter()
         .filter_map(|e| direct(e.group).and_then(|g| Some((e.ts, info_country(&g.info)?, g.first))))
         .collect();
+    // A sliding window with a count per country in it (countries are few: a small list).
     let mut max_c = 0usize;
-    let mut max_src = Vec::new();
+    let mut max_window = (0, 0);
+    let mut in_window: Vec<(&str, u32)> = Vec::new();
     let mut lo = 0;
     for hi in 0..with_country.len() {
+        match in_window.iter_mut().find(|(c, _)| *c == with_country[hi].1) {
+            Some(e) => e.1 += 1,
+            None => in_window.push((with_country[hi].1, 1)),
+        }
         while with_country[hi].0 - with_country[lo].0 > 86_400 {
+            if let Some(i) = in_window.iter().position(|(c, _)| *c == with_country[lo].1) {
+                in_window[i].1 -= 1;
+                if in_window[i].1 == 0 {
+                    in_window.swap_remove(i);
+                }
+            }
             lo += 1;
         }
-        let set: BTreeSet<&str> = with_country[lo..=hi].iter().map(|x| x.1).collect();
-        if set.len() > max_c {
-            max_c = set.len();
-            max_src = with_country[lo..=hi].iter().map(|x| x.2).collect();
+        if in_window.len() > max_c {
+            max_c = in_window.len();
+            max_window = (lo, hi);
         }
     }
+    let max_src: Vec<SourceRef> = match max_c {
+        0 => Vec::new(),
+        _ => with_country[max_window.0..=max_window.1]
+            .iter()
+            .map(|x| x.2)
+            .collect(),
+    };
     if !with_country.is_empty() {
         f.set(
             MAX_COUNTRIES_24H,
@@ -1014,6 +1032,72 @@ mod tests {
             ["CN (3, from the export)", "US (1)"]
         );
         assert_eq!(pct_list(counts, &BTreeMap::new()), ["CN (3)", "US (1)"]);
+    }
+
+    /// A candidate with direct sign-ins from the given (hours after a start, country) pairs.
+    fn signed_in_from(logins: &[(i64, &str)]) -> Candidate {
+        let cols: crate::model::ColumnNumbers = vec![0u32; app::FIELDS.len()].into();
+        let row = crate::model::RowRef { file: 0, line: 2 };
+        let mut c = Candidate {
+            id: "C1".into(),
+            app: crate::model::Application {
+                fields: crate::model::Fields {
+                    row,
+                    cols,
+                    values: vec![None; app::FIELDS.len()].into(),
+                },
+                applied_at: None,
+                claimed_tz: None,
+                ip: None,
+            },
+            interviews: Vec::new(),
+            logins: Default::default(),
+            app_ip_info: None,
+            claim: Default::default(),
+        };
+        for (n, (hours, country)) in logins.iter().enumerate() {
+            let info = std::sync::Arc::new(crate::model::IpInfo {
+                country: Some((*country).into()),
+                ..Default::default()
+            });
+            let l = crate::model::LoginRow {
+                row: crate::model::RowRef {
+                    file: 1,
+                    line: n as u32 + 2,
+                },
+                ip_col: 4,
+                ts: 1_700_000_000 + hours * 3600,
+                local_hour: None,
+                ip: std::net::IpAddr::from([198, 51, 100, n as u8]),
+                success: Some(true),
+                device_id: None,
+                device_managed: None,
+                device_managed_col: 0,
+                browser_timezone: None,
+                browser_timezone_col: 0,
+                remote_tools: 0,
+                remote_tool_col: 0,
+                latency_ms: None,
+                latency_col: 0,
+            };
+            c.logins.add(&l, &info);
+        }
+        c
+    }
+
+    #[test]
+    fn most_countries_within_a_day_counts_a_sliding_window() {
+        let w = watch::Watchlist::default();
+        let env = FactEnv { watch: &w };
+        // US, CN and RU within 3 hours; a day later DE and US again (two within 24 h).
+        let c = signed_in_from(&[(0, "US"), (1, "CN"), (3, "RU"), (30, "DE"), (31, "US")]);
+        let f = derive(&c, &env);
+        assert_eq!(f.values[MAX_COUNTRIES_24H], Fact::Int(3));
+        let lines: Vec<u32> = f.prov[MAX_COUNTRIES_24H].iter().map(|s| s.line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        // The same country all day long is one.
+        let c = signed_in_from(&[(0, "US"), (5, "US"), (10, "US")]);
+        assert_eq!(derive(&c, &env).values[MAX_COUNTRIES_24H], Fact::Int(1));
     }
 
     #[test]

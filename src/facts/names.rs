@@ -155,7 +155,12 @@ pub fn same(a: &str, b: &str) -> bool {
 
 /// Display names that say nothing about who is on the call.
 pub fn is_generic_display_name(name: &str) -> bool {
-    let t = tokens(name).join(" ");
+    is_generic_tokens(&tokens(name))
+}
+
+/// [`is_generic_display_name`] on a name already split by [`tokens`].
+pub fn is_generic_tokens(words: &[String]) -> bool {
+    let t = words.join(" ");
     const GENERIC: &[&str] = &[
         "iphone",
         "ipad",
@@ -182,7 +187,7 @@ pub fn is_generic_display_name(name: &str) -> bool {
     ];
     t.is_empty()
         || GENERIC.contains(&t.as_str())
-        || tokens(name).iter().any(|w| DEVICES.contains(&w.as_str()))
+        || words.iter().any(|w| DEVICES.contains(&w.as_str()))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use crate::model::SourceRef;
 use crate::norm;
 use ipnetwork::IpNetwork;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::net::IpAddr;
 
 pub const TYPES: &[&str] = &[
@@ -30,8 +30,17 @@ pub struct WatchEntry {
 #[derive(Default, Debug)]
 pub struct Watchlist {
     entries: Vec<WatchEntry>,
-    index: HashMap<(&'static str, String), usize>,
+    index: FxHashMap<(&'static str, String), usize>,
+    /// Addresses by value, so a lookup needs no formatting.
+    ips: FxHashMap<IpAddr, usize>,
     cidrs: Vec<(IpNetwork, usize)>,
+    /// Which of [`TYPES`] have entries (bit per type): a value of a type the list does not
+    /// hold is not normalised at all.
+    kinds: u16,
+}
+
+fn kind_bit(kind: &str) -> u16 {
+    TYPES.iter().position(|t| *t == kind).map_or(0, |i| 1 << i)
 }
 
 /// The normalised key of a value of a type.
@@ -74,7 +83,11 @@ impl Watchlist {
             src,
         };
         let idx = self.entries.len();
-        if kind == "cidr" {
+        if kind == "ip" {
+            let ip = crate::ingest::values::parse_ip(value)
+                .ok_or_else(|| format!("{value:?} is not a usable ip"))?;
+            self.ips.entry(ip).or_insert(idx);
+        } else if kind == "cidr" {
             let net: IpNetwork = value
                 .trim()
                 .parse()
@@ -84,6 +97,7 @@ impl Watchlist {
             let k = key(kind, value).ok_or_else(|| format!("{value:?} is not a usable {kind}"))?;
             self.index.entry((kind, k)).or_insert(idx);
         }
+        self.kinds |= kind_bit(kind);
         self.entries.push(entry);
         Ok(())
     }
@@ -98,8 +112,12 @@ impl Watchlist {
 
     /// The entry a value of a type matches.
     pub fn find(&self, kind: &'static str, value: &str) -> Option<&WatchEntry> {
-        if self.entries.is_empty() {
+        if self.kinds & kind_bit(kind) == 0 {
             return None;
+        }
+        if kind == "ip" {
+            let ip = crate::ingest::values::parse_ip(value)?;
+            return self.ips.get(&ip).map(|&i| &self.entries[i]);
         }
         let k = key(kind, value)?;
         self.index.get(&(kind, k)).map(|&i| &self.entries[i])
@@ -110,7 +128,8 @@ impl Watchlist {
         if self.entries.is_empty() {
             return None;
         }
-        self.find("ip", &ip.to_string()).or_else(|| {
+        let exact = self.ips.get(&ip).map(|&i| &self.entries[i]);
+        exact.or_else(|| {
             self.cidrs
                 .iter()
                 .find(|(n, _)| n.contains(ip))
@@ -134,6 +153,10 @@ mod tests {
         w.add("phone", "+1 (555) 010-0199", "", src()).unwrap();
         w.add("cidr", "198.51.100.0/24", "", src()).unwrap();
         w.add("name", "WEI ZHANG", "", src()).unwrap();
+        w.add("ip", " 203.0.113.9 ", "", src()).unwrap();
+        assert!(w.find_ip("203.0.113.9".parse().unwrap()).is_some());
+        assert!(w.find("ip", "203.0.113.9").is_some());
+        assert!(w.find_ip("203.0.113.10".parse().unwrap()).is_none());
         assert!(w.find("email", "j.doe@example.com ").is_some());
         assert!(w.find("phone", "555-010-0199").is_some());
         assert!(w.find_ip("198.51.100.77".parse().unwrap()).is_some());

@@ -240,6 +240,15 @@ fn lossy(b: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(b)
 }
 
+/// A cell as text: borrowed when it is valid UTF-8 (checked by the fast validator), else
+/// with replacement characters.
+fn text(b: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(b) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
+    }
+}
+
 /// Opens a file and recognises it against `formats`.
 pub fn open(
     id: FileId,
@@ -361,10 +370,21 @@ impl Input {
     /// Streams the data rows, calling `f` with each row's canonical values and recording
     /// its fate. Rows that cannot be read, or whose cell count differs from the header's, are
     /// rejected here and never reach `f`.
-    pub fn for_each(
+    pub fn for_each(&mut self, mut f: impl FnMut(&Row<'_>, &TsParser, &mut FileReport) -> Fate) {
+        self.for_each_prepared(|_, _| (), |row, (), ts, report| f(row, ts, report));
+    }
+
+    /// [`Input::for_each`] in two steps: `prepare` sees each row alone and may run on several
+    /// threads at once (rows are taken in batches); `fold` then sees each row with what was
+    /// prepared for it, one at a time and in file order. Whatever the number of threads, `fold`
+    /// sees the same rows in the same order with the same prepared values, so results do not
+    /// depend on it.
+    pub fn for_each_prepared<P: Send>(
         &mut self,
-        mut f: impl FnMut(&Row<'_>, &mut TsParser, &mut FileReport) -> Fate,
+        prepare: impl Fn(&Row<'_>, &TsParser) -> P + Sync,
+        mut fold: impl FnMut(&Row<'_>, P, &TsParser, &mut FileReport) -> Fate,
     ) {
+        use rayon::prelude::*;
         // A trailing empty header cell (Zoom writes a `,` at the end of every line) is not a
         // column: rows may or may not carry it.
         let header_len = self
@@ -381,23 +401,35 @@ impl Input {
         let mut skip = self.detected.header_row + 1;
         let mut ended = false;
         let mut expect_line = self.report.header_line + 1;
-        while let Some(item) = self.reader.next() {
-            if skip > 0 {
-                skip -= 1;
-                continue;
+        let mut batch: reader::Batch = Vec::with_capacity(reader::BATCH);
+        let mut keep: Vec<usize> = Vec::with_capacity(reader::BATCH);
+        let ts = &self.ts;
+        let id = self.id;
+        loop {
+            batch.clear();
+            self.reader.next_batch(&mut batch);
+            if batch.is_empty() {
+                break;
             }
-            let raw = match item {
-                Ok(raw) => raw,
-                Err(e) => {
-                    self.report.rows += 1;
-                    self.report.reject(e.line, e.reason);
+            // Which rows are records of the table: decided in order, as it depends on the
+            // rows before (a sectioned report's table ends at a blank row or a new section).
+            keep.clear();
+            for (i, item) in batch.iter().enumerate() {
+                if skip > 0 {
+                    skip -= 1;
                     continue;
                 }
-            };
-            'row: {
-                // In a sectioned report a blank row (or a skipped blank line, or a section title
-                // such as `3. In-Meeting Activities`) ends the table: what follows is another
-                // section, not records.
+                let raw = match item {
+                    Ok(raw) => raw,
+                    Err(e) => {
+                        self.report.rows += 1;
+                        self.report.reject(e.line, e.reason.clone());
+                        continue;
+                    }
+                };
+                // In a sectioned report a blank row (or a skipped blank line, or a section
+                // title such as `3. In-Meeting Activities`) ends the table: what follows is
+                // another section, not records.
                 let gap = sectioned && raw.line > expect_line;
                 if sectioned {
                     expect_line = raw.line + 1 + newlines(&raw.record);
@@ -406,13 +438,13 @@ impl Input {
                     if sectioned && self.report.rows > 0 {
                         ended = true;
                     }
-                    break 'row;
+                    continue;
                 }
                 if sectioned && self.report.rows > 0 && (gap || is_section_title(&raw.record)) {
                     ended = true;
                 }
                 if ended {
-                    break 'row;
+                    continue;
                 }
                 self.report.rows += 1;
                 let n = raw.record.len();
@@ -422,11 +454,18 @@ impl Input {
                         raw.line,
                         format!("row has {n} cells where the header has {header_len}"),
                     );
-                    break 'row;
+                    continue;
                 }
+                keep.push(i);
+            }
+            // Each kept row's canonical values, adapter note and prepared value, in parallel.
+            let canonical = |&i: &usize| {
+                let Ok(raw) = &batch[i] else {
+                    unreachable!("only readable rows are kept")
+                };
                 let mut vals: Vec<Option<Cow<'_, str>>> = columns
                     .iter()
-                    .map(|c| c.and_then(|i| raw.record.get(i)).map(lossy))
+                    .map(|c| c.and_then(|i| raw.record.get(i)).map(text))
                     .collect();
                 let mut note = AdaptNote::default();
                 if let Some(adapt) = &adapter {
@@ -434,7 +473,7 @@ impl Input {
                         .iter()
                         .map(|v| v.as_ref().map(|s| s.to_string()))
                         .collect();
-                    let cells: Vec<Cow<'_, str>> = raw.record.iter().map(lossy).collect();
+                    let cells: Vec<Cow<'_, str>> = raw.record.iter().map(text).collect();
                     let cell_refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
                     adapt(
                         &RawCells {
@@ -448,28 +487,45 @@ impl Input {
                     vals = owned.into_iter().map(|v| v.map(Cow::Owned)).collect();
                 }
                 let at = RowRef {
-                    file: self.id,
+                    file: id,
                     line: raw.line,
                 };
-                if let Some(reason) = note.skip.take() {
-                    self.report.unmatched(raw.line, &reason);
-                    break 'row;
-                }
+                let prepared = if note.skip.is_some() {
+                    None
+                } else {
+                    let row = Row {
+                        at,
+                        values: &vals,
+                        note: &note,
+                    };
+                    Some(prepare(&row, ts))
+                };
+                (at, vals, note, prepared)
+            };
+            let rows: Vec<_> = keep.par_iter().with_min_len(64).map(canonical).collect();
+            for (at, vals, mut note, prepared) in rows {
+                let Some(prepared) = prepared else {
+                    let reason = note.skip.take().unwrap_or_default();
+                    self.report.unmatched(at.line, &reason);
+                    continue;
+                };
                 let row = Row {
                     at,
                     values: &vals,
                     note: &note,
                 };
-                match f(&row, &mut self.ts, &mut self.report) {
+                match fold(&row, prepared, ts, &mut self.report) {
                     Fate::Used => self.report.used += 1,
-                    Fate::Unmatched(key) => self.report.unmatched(raw.line, &key),
-                    Fate::Rejected(reason) => self.report.reject(raw.line, reason),
+                    Fate::Unmatched(key) => self.report.unmatched(at.line, &key),
+                    Fate::Rejected(reason) => self.report.reject(at.line, reason),
                 }
             }
-            // The record's buffer serves the next row: no allocation per row.
-            self.reader.recycle(raw.record);
+            // The records' buffers serve the next rows: no allocation per row.
+            for raw in batch.drain(..).flatten() {
+                self.reader.recycle(raw.record);
+            }
         }
-        if self.ts.used_default_tz && self.detected.format.kind != Kind::Watchlist {
+        if self.ts.used_default_tz() && self.detected.format.kind != Kind::Watchlist {
             self.report.warnings.push(format!(
                 "timestamps carry no zone; read in {} (set --tz)",
                 self.ts.tz.name()

@@ -80,9 +80,9 @@ enum Inner {
 }
 
 /// Rows per batch handed from the reader thread.
-const BATCH: usize = 1024;
+pub const BATCH: usize = 1024;
 
-type Batch = Vec<Result<RawRow, RowError>>;
+pub type Batch = Vec<Result<RawRow, RowError>>;
 
 /// A CSV file parsed on its own thread: parsing and line counting overlap with the work done
 /// on each row. Batches are bounded (a few in flight), so memory does not grow with the file;
@@ -153,6 +153,17 @@ impl Pipeline {
             // Closed channel = the reader thread finished the file.
             self.current = self.rows.recv().ok()?.into_iter();
         }
+    }
+
+    /// The rest of the current batch, or the next one; empty at the end of the file.
+    fn next_batch(&mut self, out: &mut Batch) {
+        if self.current.len() == 0 {
+            match self.rows.recv() {
+                Ok(batch) => self.current = batch.into_iter(),
+                Err(_) => return,
+            }
+        }
+        out.extend(&mut self.current);
     }
 
     fn recycle(&mut self, record: ByteRecord) {
@@ -461,6 +472,29 @@ impl RecordReader {
         match &mut self.inner {
             Inner::Threaded(p) => p.recycle(record),
             _ => self.spare = Some(record),
+        }
+    }
+
+    /// The next records, up to a [`BATCH`], into `out` (which stays empty at the end of the
+    /// file): the preview first, then the rest of the file.
+    pub fn next_batch(&mut self, out: &mut Batch) {
+        while out.len() < BATCH {
+            match self.preview.pop_front() {
+                Some(r) => out.push(r),
+                None => break,
+            }
+        }
+        if !out.is_empty() {
+            return;
+        }
+        if let Inner::Threaded(p) = &mut self.inner {
+            return p.next_batch(out);
+        }
+        while out.len() < BATCH {
+            match self.read_next() {
+                Some(r) => out.push(r),
+                None => break,
+            }
         }
     }
 

@@ -44,7 +44,7 @@ fn fold_country(
 pub fn application(
     row: &Row<'_>,
     cols: &ColumnNumbers,
-    ts: &mut TsParser,
+    ts: &TsParser,
     countries: &Countries,
     report: &mut FileReport,
 ) -> Result<Application, String> {
@@ -110,7 +110,7 @@ pub fn application(
 pub fn interview(
     row: &Row<'_>,
     cols: &ColumnNumbers,
-    ts: &mut TsParser,
+    ts: &TsParser,
     report: &mut FileReport,
 ) -> Result<Interview, String> {
     let Some(started) = row.get(interview::STARTED_AT) else {

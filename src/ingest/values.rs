@@ -80,11 +80,13 @@ pub enum DateOrder {
 
 /// Timestamp parser for one file: knows the zone for zone-less values and the file's
 /// day/month order, and remembers whether any value needed the zone.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct TsParser {
     pub tz: Tz,
     pub order: DateOrder,
-    pub used_default_tz: bool,
+    /// Set when a value without a zone was read in `tz` (so the report can say so). Atomic:
+    /// rows are parsed on several threads.
+    pub used_default_tz: std::sync::atomic::AtomicBool,
 }
 
 /// What the preview said about day/month order.
@@ -145,12 +147,18 @@ impl TsParser {
         TsParser {
             tz,
             order,
-            used_default_tz: false,
+            used_default_tz: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// Seconds since the epoch (UTC). `Ok(None)` for an empty cell.
-    pub fn parse(&mut self, s: &str) -> Result<Option<i64>, String> {
+    /// Whether any value so far was read in the default zone.
+    pub fn used_default_tz(&self) -> bool {
+        self.used_default_tz
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn parse(&self, s: &str) -> Result<Option<i64>, String> {
         let t = s.trim();
         if t.is_empty() {
             return Ok(None);
@@ -160,7 +168,7 @@ impl TsParser {
             .ok_or_else(|| format!("{t:?} is not a timestamp this tool reads"))
     }
 
-    fn parse_nonempty(&mut self, t: &str) -> Option<i64> {
+    fn parse_nonempty(&self, t: &str) -> Option<i64> {
         let b = t.as_bytes();
         if let Some(ts) = fast_utc(b) {
             return Some(ts);
@@ -212,15 +220,16 @@ impl TsParser {
         self.parse_locale(t)
     }
 
-    fn local(&mut self, n: NaiveDateTime) -> Option<i64> {
-        self.used_default_tz = true;
+    fn local(&self, n: NaiveDateTime) -> Option<i64> {
+        self.used_default_tz
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         self.tz
             .from_local_datetime(&n)
             .earliest()
             .map(|d| d.with_timezone(&Utc).timestamp())
     }
 
-    fn parse_locale(&mut self, t: &str) -> Option<i64> {
+    fn parse_locale(&self, t: &str) -> Option<i64> {
         let (date, time) = match t.find([' ', ',']) {
             Some(i) => (&t[..i], t[i..].trim_start_matches([',', ' '])),
             None => (t, ""),
@@ -357,7 +366,7 @@ mod tests {
 
     #[test]
     fn timestamp_forms() {
-        let mut t = p(DateOrder::MonthFirst);
+        let t = p(DateOrder::MonthFirst);
         let z = 1_764_836_381; // 2025-12-04T08:19:41Z
         assert_eq!(t.parse("2025-12-04T08:19:41Z").unwrap(), Some(z));
         assert_eq!(t.parse("2025-12-04T08:19:41.851Z").unwrap(), Some(z));
@@ -368,13 +377,13 @@ mod tests {
         assert_eq!(t.parse("2025-12-04 08:19:41Z").unwrap(), Some(z));
         assert_eq!(t.parse("1764836381").unwrap(), Some(z));
         assert_eq!(t.parse("1764836381000").unwrap(), Some(z));
-        assert!(!t.used_default_tz);
+        assert!(!t.used_default_tz());
         // Zone-less values are read in --tz (New York is UTC-5 in December).
         assert_eq!(t.parse("2025-12-04T03:19:41").unwrap(), Some(z));
-        assert!(t.used_default_tz);
+        assert!(t.used_default_tz());
         assert_eq!(t.parse("12/4/2025 3:19:41 AM").unwrap(), Some(z));
         assert_eq!(t.parse("12/4/25, 3:19:41 AM").unwrap(), Some(z));
-        let mut d = p(DateOrder::DayFirst);
+        let d = p(DateOrder::DayFirst);
         assert_eq!(d.parse("04/12/2025 03:19:41").unwrap(), Some(z));
         assert_eq!(d.parse("04.12.2025 03:19:41").unwrap(), Some(z));
         assert_eq!(t.parse("").unwrap(), None);
@@ -384,7 +393,7 @@ mod tests {
 
     #[test]
     fn pm_and_midnight() {
-        let mut t = TsParser::new(chrono_tz::UTC, DateOrder::MonthFirst);
+        let t = TsParser::new(chrono_tz::UTC, DateOrder::MonthFirst);
         assert_eq!(
             t.parse("1/1/2026 12:00:00 AM").unwrap(),
             t.parse("2026-01-01T00:00:00Z").unwrap()

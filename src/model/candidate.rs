@@ -187,6 +187,12 @@ pub const REMOTE_TOOLS: &[&str] = &[
     "other",
 ];
 
+/// The hour of day (0-23) of a moment in a zone.
+pub fn local_hour(ts: i64, tz: Tz) -> Option<u32> {
+    use chrono::{TimeZone, Timelike};
+    tz.timestamp_opt(ts, 0).single().map(|t| t.hour())
+}
+
 pub fn remote_tool_bit(name: &str) -> Option<u8> {
     let n = name.trim().to_ascii_lowercase().replace([' ', '-'], "_");
     if n.is_empty() || n == "none" || n == "no" || n == "false" {
@@ -267,6 +273,8 @@ pub struct LoginRow<'a> {
     pub row: RowRef,
     pub ip_col: u32,
     pub ts: i64,
+    /// Hour of day in the candidate's claimed zone (see [`local_hour`]).
+    pub local_hour: Option<u32>,
     pub ip: IpAddr,
     pub success: Option<bool>,
     pub device_id: Option<&'a str>,
@@ -274,7 +282,8 @@ pub struct LoginRow<'a> {
     pub device_managed_col: u32,
     pub browser_timezone: Option<&'a str>,
     pub browser_timezone_col: u32,
-    pub remote_tool: Option<&'a str>,
+    /// Remote-access tools seen, as [`remote_tool_bit`] bits.
+    pub remote_tools: u8,
     pub remote_tool_col: u32,
     pub latency_ms: Option<f64>,
     pub latency_col: u32,
@@ -286,21 +295,18 @@ impl LoginTrail {
     const MAX_TZS: usize = 8;
     const MAX_DEVICES: usize = 16;
 
-    /// Folds one sign-in into the summary. `tz` is the candidate's claimed zone.
-    pub fn add(&mut self, l: &LoginRow<'_>, info: &Arc<IpInfo>, tz: Option<Tz>) {
-        use chrono::{TimeZone, Timelike};
+    /// Folds one sign-in into the summary.
+    pub fn add(&mut self, l: &LoginRow<'_>, info: &Arc<IpInfo>) {
         self.total += 1;
         if l.success == Some(false) {
             self.failures += 1;
         }
         let hour_utc = (l.ts.rem_euclid(86_400) / 3600) as usize;
         self.utc_hours[hour_utc] += 1;
-        if let Some(tz) = tz {
-            if let Some(t) = tz.timestamp_opt(l.ts, 0).single() {
-                self.local_hours[t.hour() as usize] += 1;
-            }
+        if let Some(h) = l.local_hour {
+            self.local_hours[h as usize % 24] += 1;
         }
-        let tool = l.remote_tool.and_then(remote_tool_bit).unwrap_or(0);
+        let tool = l.remote_tools;
         if tool != 0 {
             self.remote_tools |= tool;
             self.first_remote_tool

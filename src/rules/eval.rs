@@ -491,7 +491,22 @@ pub fn evaluate(
             outcomes.push(RuleOutcome::NotEvaluated(why));
             continue;
         }
-        match rule.when.execute(&ctx) {
+        // Decided on the facts directly when the condition allows (exactly as CEL would
+        // decide it; debug builds check), else by the CEL program.
+        let decided = rule.when_native.decide(facts);
+        let result = match decided {
+            Some(b) => {
+                debug_assert!(
+                    matches!(rule.when.execute(&ctx), Ok(Value::Bool(x)) if x == b),
+                    "rule {}: native {b} disagrees with CEL {:?}",
+                    rule.id,
+                    rule.when.execute(&ctx)
+                );
+                Ok(Value::Bool(b))
+            }
+            None => rule.when.execute(&ctx),
+        };
+        match result {
             Ok(Value::Bool(true)) => {
                 let evidence = rule
                     .evidence

@@ -6,6 +6,7 @@
 
 pub mod eval;
 pub mod model;
+pub mod native;
 pub mod score;
 
 use crate::diag::Diagnostics;
@@ -67,6 +68,8 @@ pub struct Rule {
     pub force: Option<Verdict>,
     pub when_src: String,
     pub when: Program,
+    /// The condition for direct evaluation on facts, where it can decide (see `native`).
+    pub when_native: native::Native,
     pub evidence: Vec<Part>,
     /// `app.x` and `facts.y` names the rule reads, for citing sources.
     pub reads_app: Vec<usize>,
@@ -430,6 +433,7 @@ fn compile_rule(
         needs,
         force: def.force,
         when_src,
+        when_native: native::Native::compile(when.expression()),
         when,
         evidence,
         reads_app,

@@ -22,8 +22,8 @@ use crate::rules::{eval, score, Pack};
 use chrono_tz::Tz;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -103,8 +103,9 @@ struct Index {
     by_email: FxHashMap<String, usize>,
     by_account: FxHashMap<String, usize>,
     /// Folded full name → candidate; `None` when two candidates share the name. Only for rows
-    /// no strong key joins (Zoom guests without email), and such joins are marked weak.
-    by_name: HashMap<String, Option<usize>>,
+    /// no strong key joins (Zoom guests without email), and such joins are marked weak. Built
+    /// on first use: most scans never need it.
+    by_name: std::sync::OnceLock<HashMap<String, Option<usize>>>,
 }
 
 /// A name folded for the name index (case, accents, order, nicknames); empty for names that
@@ -117,28 +118,38 @@ fn name_key(name: &str) -> String {
 }
 
 impl Index {
-    fn index_names(&mut self, candidates: &[Candidate]) {
-        for (i, c) in candidates.iter().enumerate() {
-            let key = c.app.get(app::FULL_NAME).map(name_key).unwrap_or_default();
-            if key.is_empty() {
-                continue;
+    fn names(&self, candidates: &[Candidate]) -> &HashMap<String, Option<usize>> {
+        self.by_name.get_or_init(|| {
+            let mut by_name = HashMap::new();
+            for (i, c) in candidates.iter().enumerate() {
+                let key = c.app.get(app::FULL_NAME).map(name_key).unwrap_or_default();
+                if key.is_empty() {
+                    continue;
+                }
+                by_name
+                    .entry(key)
+                    .and_modify(|e| {
+                        if *e != Some(i) {
+                            *e = None
+                        }
+                    })
+                    .or_insert(Some(i));
             }
-            self.by_name
-                .entry(key)
-                .and_modify(|e| {
-                    if *e != Some(i) {
-                        *e = None
-                    }
-                })
-                .or_insert(Some(i));
-        }
+            by_name
+        })
     }
 
     /// Joins by a name shown in a call, else by a candidate's name inside free text (a
     /// meeting topic such as "Interview - Jordan Lee").
-    fn join_by_name(&self, names: &[String], topic: Option<&str>) -> Option<usize> {
+    fn join_by_name(
+        &self,
+        candidates: &[Candidate],
+        names: &[String],
+        topic: Option<&str>,
+    ) -> Option<usize> {
+        let by_name = self.names(candidates);
         for n in names {
-            if let Some(Some(i)) = self.by_name.get(&name_key(n)) {
+            if let Some(Some(i)) = by_name.get(&name_key(n)) {
                 return Some(*i);
             }
         }
@@ -150,7 +161,7 @@ impl Index {
         let mut found = None;
         for len in 2..=4.min(words.len()) {
             for w in words.windows(len) {
-                if let Some(Some(i)) = self.by_name.get(&name_key(&w.join(" "))) {
+                if let Some(Some(i)) = by_name.get(&name_key(&w.join(" "))) {
                     if found.is_some_and(|f| f != *i) {
                         return None;
                     }
@@ -240,6 +251,8 @@ struct CheckedLogin<'r> {
     latency: Option<f64>,
     tools: u8,
     country: Option<&'r str>,
+    /// See [`SeenSignIns::key`].
+    session_key: Option<u64>,
     /// Value warnings (field, message), reported only if the row is folded.
     warnings: Vec<(usize, String)>,
 }
@@ -300,6 +313,7 @@ fn check_login<'r>(
             .and_then(crate::model::remote_tool_bit)
             .unwrap_or(0),
         country,
+        session_key: SeenSignIns::key(row.get(login::SESSION_ID), ip),
         warnings,
     })
 }
@@ -317,56 +331,41 @@ fn outcome(o: &str) -> Option<bool> {
     Some(!(o.contains("fail") || o.contains("denied") || o.contains("error") || o == "false"))
 }
 
-/// A key that is already a hash, used as its own hash.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type KeySet = HashSet<u64, BuildHasherDefault<Prehashed>>;
-
-/// The sign-ins of one file already folded, as hashes of (candidate, `session_id`, address),
-/// so the several rows some exports write for one sign-in (Okta's session start,
-/// authentication and sign-on policy events of one transaction) count once. Rows without a
-/// session id are never repeats. Memory is bounded: two generations of at most
-/// [`SeenSignIns::CAP`] keys each, enough because the rows of one sign-in sit close together
-/// in a log.
+/// The sign-ins each candidate had most recently, as hashes of (`session_id`, address), so
+/// the several rows some exports write for one sign-in (Okta's session start,
+/// authentication and sign-on policy events of one transaction) count once. The rows of one
+/// sign-in sit together in a log, so the last few per candidate are enough; memory is a few
+/// words per candidate. Rows without a session id are never repeats.
 #[derive(Default)]
 struct SeenSignIns {
-    now: KeySet,
-    old: KeySet,
+    recent: Vec<[u64; SeenSignIns::RECENT]>,
 }
 
 impl SeenSignIns {
-    const CAP: usize = 1 << 18;
+    const RECENT: usize = 4;
 
-    /// True when this sign-in was already folded; otherwise remembers it.
-    fn repeat(&mut self, candidate: usize, session: Option<&str>, ip: std::net::IpAddr) -> bool {
-        let Some(session) = session else {
+    /// The key of a sign-in row (computed where rows are checked in parallel); `None` without
+    /// a session id. Never 0, which marks an empty slot.
+    fn key(session: Option<&str>, ip: std::net::IpAddr) -> Option<u64> {
+        let mut h = rustc_hash::FxHasher::default();
+        (session?, ip).hash(&mut h);
+        Some(h.finish().max(1))
+    }
+
+    /// True when this candidate's sign-in was just folded; otherwise remembers it.
+    fn repeat(&mut self, candidate: usize, key: Option<u64>) -> bool {
+        let Some(key) = key else {
             return false;
         };
-        let mut h = std::hash::DefaultHasher::new();
-        (candidate, session, ip).hash(&mut h);
-        let key = h.finish();
-        if self.now.contains(&key) || self.old.contains(&key) {
+        if self.recent.len() <= candidate {
+            self.recent.resize(candidate + 1, [0; Self::RECENT]);
+        }
+        let ring = &mut self.recent[candidate];
+        if ring.contains(&key) {
             return true;
         }
-        if self.now.len() >= Self::CAP {
-            self.old = std::mem::take(&mut self.now);
-        }
-        self.now.insert(key);
+        ring.rotate_right(1);
+        ring[0] = key;
         false
     }
 }
@@ -419,38 +418,45 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         by_id: FxHashMap::default(),
         by_email: FxHashMap::default(),
         by_account: FxHashMap::default(),
-        by_name: HashMap::new(),
+        by_name: std::sync::OnceLock::new(),
     };
     let mut watchlist = Watchlist::default();
-    // Applications first: everything else joins to them.
+    // Applications first: everything else joins to them. Each row is read and its claimed
+    // place resolved on its own (in parallel); rows are then added in file order.
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Applications) {
         let cols = input.numbers.clone();
-        let mut first_line: HashMap<String, u32> = HashMap::new();
-        input.for_each(|row, ts, report| {
-            let a = match records::application(row, &cols, ts, &reference.countries, report) {
+        candidates.reserve(input.estimated_rows());
+        let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
+            let mut scratch = FileReport::default();
+            let a = records::application(row, &cols, ts, &reference.countries, &mut scratch);
+            let a = a.map(|a| {
+                let claim = facts::resolve_claim(&a, &reference.gazetteer);
+                (a, claim)
+            });
+            (a, scratch)
+        };
+        input.for_each_prepared(prepare, |_, (a, scratch), _, report| {
+            report.absorb_values(scratch);
+            let (a, claim) = match a {
                 Ok(a) => a,
                 Err(e) => return Fate::Rejected(e),
             };
-            let id = a.get(app::CANDIDATE_ID).unwrap_or("").to_string();
-            if let Some(&i) = index.by_id.get(&id) {
-                let line = first_line
-                    .get(&id)
-                    .copied()
-                    .unwrap_or(candidates[i].app.fields.row.line);
+            let id = a.get(app::CANDIDATE_ID).unwrap_or("");
+            if let Some(&i) = index.by_id.get(id) {
+                let line = candidates[i].app.fields.row.line;
                 return Fate::Rejected(format!(
                     "duplicate candidate_id {id} (first at line {line})"
                 ));
             }
-            first_line.insert(id.clone(), row.at.line);
+            let id: Box<str> = id.into();
             let idx = candidates.len();
-            index.by_id.insert(id.clone(), idx);
+            index.by_id.insert(id.to_string(), idx);
             if let Some(e) = a.get(app::EMAIL).and_then(norm_email) {
                 index.by_email.entry(e).or_insert(idx);
             }
-            let claim = facts::resolve_claim(&a, &reference.gazetteer);
             let app_ip_info = a.ip.map(|ip| enricher.lookup(ip));
             candidates.push(Candidate {
-                id: id.into(),
+                id,
                 app: a,
                 interviews: Vec::new(),
                 logins: LoginTrail::default(),
@@ -492,10 +498,12 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
         });
     }
-    index.index_names(&candidates);
+    // Interview rows are joined and read on their own (in parallel), gathered in file order,
+    // then handed to their candidates.
+    let mut sessions: Vec<(usize, crate::model::Interview)> = Vec::new();
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Interviews) {
         let cols = input.numbers.clone();
-        input.for_each(|row, ts, report| {
+        let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
             let mut key = index.join(
                 row.get(interview::CANDIDATE_ID),
                 row.get(interview::ACCOUNT),
@@ -507,7 +515,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 if let Some(staff) = &row.note.staff {
                     key = Err(staff.clone());
                 } else if let Some(i) =
-                    index.join_by_name(&row.note.name_keys, row.note.topic.as_deref())
+                    index.join_by_name(&candidates, &row.note.name_keys, row.note.topic.as_deref())
                 {
                     key = Ok(i);
                     weak = true;
@@ -515,20 +523,34 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                     key = Err(format!("name {n}"));
                 }
             }
-            let idx = match key {
-                Ok(i) => i,
-                Err(k) => return Fate::Unmatched(k),
-            };
-            match records::interview(row, &cols, ts, report) {
-                Ok(mut iv) => {
-                    iv.weak_join |= weak;
+            let mut scratch = FileReport::default();
+            let read = key.map(|idx| {
+                let iv = records::interview(row, &cols, ts, &mut scratch);
+                (
+                    idx,
+                    iv.map(|mut iv| {
+                        iv.weak_join |= weak;
+                        iv
+                    }),
+                )
+            });
+            (read, scratch)
+        };
+        input.for_each_prepared(prepare, |_, (read, scratch), _, report| {
+            report.absorb_values(scratch);
+            match read {
+                Ok((idx, Ok(mut iv))) => {
                     iv.ip_info = iv.ip.map(|ip| enricher.lookup(ip));
-                    candidates[idx].interviews.push(iv);
+                    sessions.push((idx, iv));
                     Fate::Used
                 }
-                Err(e) => Fate::Rejected(e),
+                Ok((_, Err(e))) => Fate::Rejected(e),
+                Err(k) => Fate::Unmatched(k),
             }
         });
+    }
+    for (idx, iv) in sessions {
+        candidates[idx].interviews.push(iv);
     }
     // Sign-ins stream: each row is folded into its candidate's summary and dropped.
     let mut export_info: HashMap<ExportKey<'_>, Arc<crate::model::IpInfo>> = HashMap::new();
@@ -554,7 +576,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 Err(key) => return Fate::Unmatched(key),
             };
             // Another row of a sign-in already folded: used, but counted once.
-            if seen.repeat(idx, row.get(login::SESSION_ID), l.ip) {
+            if seen.repeat(idx, l.session_key) {
                 report.merged += 1;
                 return Fate::Used;
             }
@@ -579,21 +601,29 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 latency_ms: l.latency,
                 latency_col: cols[login::LATENCY_MS],
             };
-            let mut info = enricher.lookup(l.ip);
-            // What the export itself says about the address completes the lookup.
-            if country.is_some() || row.note.proxy || row.note.asn.is_some() {
-                let ekey = (l.ip, country, row.note.proxy, row.note.asn);
-                if let Some(i) = export_info.get(&ekey) {
-                    info = Arc::clone(i);
-                } else if let Some(i) = with_export(&info, country, row.note) {
-                    export_countries |= i.country_from_export;
-                    info = Arc::new(i);
-                    if export_info.len() < 100_000 {
-                        export_info.insert(ekey, Arc::clone(&info));
-                    }
+            // Looked up only for an address new to this candidate: the summary keeps one
+            // answer per address. What the export itself says completes the lookup.
+            let (ip, note) = (l.ip, row.note);
+            let info = || {
+                let info = enricher.lookup(ip);
+                if country.is_none() && !note.proxy && note.asn.is_none() {
+                    return info;
                 }
-            }
-            candidates[idx].logins.add(&l, &info);
+                let ekey = (ip, country, note.proxy, note.asn);
+                if let Some(i) = export_info.get(&ekey) {
+                    return Arc::clone(i);
+                }
+                let Some(i) = with_export(&info, country, note) else {
+                    return info;
+                };
+                export_countries |= i.country_from_export;
+                let info = Arc::new(i);
+                if export_info.len() < 100_000 {
+                    export_info.insert(ekey, Arc::clone(&info));
+                }
+                info
+            };
+            candidates[idx].logins.add(&l, info);
             Fate::Used
         });
     }
@@ -736,6 +766,7 @@ mod tests {
         for (i, n) in names.iter().enumerate() {
             by_name.insert(name_key(n), Some(i));
         }
+        let by_name = std::sync::OnceLock::from(by_name);
         Index {
             by_id: FxHashMap::default(),
             by_email: FxHashMap::default(),
@@ -748,40 +779,54 @@ mod tests {
     fn a_sign_in_repeated_under_its_session_id_counts_once() {
         let ip: std::net::IpAddr = "203.0.113.5".parse().unwrap();
         let other: std::net::IpAddr = "203.0.113.6".parse().unwrap();
+        let key = |s: &str, ip| SeenSignIns::key(Some(s), ip);
         let mut seen = SeenSignIns::default();
-        assert!(!seen.repeat(0, Some("tx-1"), ip));
-        assert!(seen.repeat(0, Some("tx-1"), ip));
-        assert!(seen.repeat(0, Some("tx-1"), ip));
+        assert!(!seen.repeat(0, key("tx-1", ip)));
+        assert!(seen.repeat(0, key("tx-1", ip)));
+        assert!(seen.repeat(0, key("tx-1", ip)));
         // Another address, another candidate, another session: another sign-in.
-        assert!(!seen.repeat(0, Some("tx-1"), other));
-        assert!(!seen.repeat(1, Some("tx-1"), ip));
-        assert!(!seen.repeat(0, Some("tx-2"), ip));
+        assert!(!seen.repeat(0, key("tx-1", other)));
+        assert!(!seen.repeat(1, key("tx-1", ip)));
+        assert!(!seen.repeat(0, key("tx-2", ip)));
         // Rows without a session id are never repeats.
-        assert!(!seen.repeat(0, None, ip));
-        assert!(!seen.repeat(0, None, ip));
-        // Bounded: the previous generation is still remembered after a rotation.
-        for i in 0..SeenSignIns::CAP {
-            seen.repeat(2, Some(&i.to_string()), ip);
+        assert_eq!(SeenSignIns::key(None, ip), None);
+        assert!(!seen.repeat(0, None));
+        assert!(!seen.repeat(0, None));
+        // Only the last few sign-ins of a candidate are remembered.
+        for i in 0..SeenSignIns::RECENT {
+            assert!(!seen.repeat(2, key(&i.to_string(), ip)));
         }
-        assert!(seen.now.len() + seen.old.len() <= 2 * SeenSignIns::CAP);
-        assert!(seen.repeat(2, Some(&(SeenSignIns::CAP - 1).to_string()), ip));
+        assert!(seen.repeat(2, key(&(SeenSignIns::RECENT - 1).to_string(), ip)));
+        assert!(seen.repeat(2, key("0", ip)));
+        assert!(!seen.repeat(2, key("new", ip)));
+        assert!(
+            !seen.repeat(2, key("0", ip)),
+            "pushed out by newer sign-ins"
+        );
     }
 
     #[test]
     fn guests_join_by_name_then_by_a_topic_naming_one_candidate() {
         let ix = index(&["Jordan Lee", "Alex Doe"]);
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(ix.join_by_name(&names(&["LEE, Jordan"]), None), Some(0));
         assert_eq!(
-            ix.join_by_name(&names(&["Kim Tae"]), Some("Interview - Alex Doe")),
+            ix.join_by_name(&[], &names(&["LEE, Jordan"]), None),
+            Some(0)
+        );
+        assert_eq!(
+            ix.join_by_name(&[], &names(&["Kim Tae"]), Some("Interview - Alex Doe")),
             Some(1)
         );
         assert_eq!(
-            ix.join_by_name(&names(&["Kim Tae"]), Some("Panel: Jordan Lee / Alex Doe")),
+            ix.join_by_name(
+                &[],
+                &names(&["Kim Tae"]),
+                Some("Panel: Jordan Lee / Alex Doe")
+            ),
             None
         );
         assert_eq!(
-            ix.join_by_name(&names(&["iPhone"]), Some("Weekly sync")),
+            ix.join_by_name(&[], &names(&["iPhone"]), Some("Weekly sync")),
             None
         );
     }

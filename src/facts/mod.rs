@@ -1080,7 +1080,7 @@ mod tests {
                 latency_ms: None,
                 latency_col: 0,
             };
-            c.logins.add(&l, &info);
+            c.logins.add(&l, || info);
         }
         c
     }

@@ -92,6 +92,16 @@ impl FileReport {
             self.unmatched_map.insert(key.to_string(), (1, line));
         }
     }
+    /// Takes over the value warnings gathered for one row in a scratch report (rows checked
+    /// in parallel write there), in order, as if they had been made here.
+    pub fn absorb_values(&mut self, scratch: FileReport) {
+        self.value_warnings += scratch.value_warnings;
+        for w in scratch.warnings {
+            if self.warnings.len() < LIST_CAP {
+                self.warnings.push(w);
+            }
+        }
+    }
     pub fn warn_value(&mut self, line: u32, column: u32, msg: &str) {
         self.value_warnings += 1;
         if self.warnings.len() < LIST_CAP {
@@ -131,11 +141,11 @@ pub struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// A value, trimmed (values are trimmed when a row is read); `None` when empty.
     pub fn get(&self, field: usize) -> Option<&str> {
         self.values
             .get(field)
             .and_then(|v| v.as_deref())
-            .map(str::trim)
             .filter(|s| !s.is_empty())
     }
 }
@@ -238,6 +248,15 @@ pub fn is_input_name(p: &Path) -> bool {
 
 fn lossy(b: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(b)
+}
+
+/// A value without the white space around it (borrowed when there is none to take).
+fn trimmed(v: Cow<'_, str>) -> Cow<'_, str> {
+    match v {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+    }
 }
 
 /// A cell as text: borrowed when it is valid UTF-8 (checked by the fast validator), else
@@ -367,6 +386,21 @@ impl Input {
         self.detected.format.kind
     }
 
+    /// About how many rows the file holds (its size over the mean size of the previewed
+    /// rows), to size tables once rather than grow them; 0 when it cannot tell.
+    pub fn estimated_rows(&self) -> usize {
+        let (mut rows, mut bytes) = (0usize, 0usize);
+        for r in self.reader.preview() {
+            rows += 1;
+            bytes += r.record.as_slice().len() + r.record.len();
+        }
+        let size = std::fs::metadata(&self.path).map_or(0, |m| m.len() as usize);
+        if rows < 2 || bytes == 0 {
+            return 0;
+        }
+        (size / (bytes / rows).max(1)).min(1 << 26)
+    }
+
     /// Streams the data rows, calling `f` with each row's canonical values and recording
     /// its fate. Rows that cannot be read, or whose cell count differs from the header's, are
     /// rejected here and never reach `f`.
@@ -398,76 +432,92 @@ impl Input {
         let context = self.detected.context.clone();
         let sectioned = self.detected.format.header_anywhere;
         let headers = self.detected.headers.clone();
+        let plain_note = AdaptNote::default();
         let mut skip = self.detected.header_row + 1;
         let mut ended = false;
         let mut expect_line = self.report.header_line + 1;
         let mut batch: reader::Batch = Vec::with_capacity(reader::BATCH);
-        let mut keep: Vec<usize> = Vec::with_capacity(reader::BATCH);
         let ts = &self.ts;
         let id = self.id;
+        // What becomes of one record, in file order.
+        enum Step<'b, P> {
+            Skip,
+            /// Counted as a row and rejected.
+            Reject(u32, String),
+            /// Counted as a row: its values, the adapter's note, what `prepare` made of it
+            /// (`None` when the adapter says the row is not about a candidate).
+            Row(
+                RowRef,
+                Vec<Option<Cow<'b, str>>>,
+                Option<Box<AdaptNote>>,
+                Option<P>,
+            ),
+        }
         loop {
             batch.clear();
             self.reader.next_batch(&mut batch);
             if batch.is_empty() {
                 break;
             }
-            // Which rows are records of the table: decided in order, as it depends on the
-            // rows before (a sectioned report's table ends at a blank row or a new section).
-            keep.clear();
-            for (i, item) in batch.iter().enumerate() {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
+            let start = skip.min(batch.len());
+            skip -= start;
+            // A sectioned report's table ends at a blank row, a skipped blank line or a
+            // section title (`3. In-Meeting Activities`): what follows is another section.
+            // That depends on the rows before, so those files are walked in order first.
+            enum Walk {
+                Skip,
+                Unreadable,
+                Keep,
+            }
+            let mut walked: Vec<Walk> = Vec::new();
+            if sectioned {
+                let mut counted = self.report.rows;
+                for item in &batch[start..] {
+                    let w = match item {
+                        Err(_) => Walk::Unreadable,
+                        Ok(raw) => {
+                            let gap = raw.line > expect_line;
+                            expect_line = raw.line + 1 + newlines(&raw.record);
+                            let blank = is_blank(&raw.record);
+                            ended |= counted > 0 && (blank || gap || is_section_title(&raw.record));
+                            if blank || ended {
+                                Walk::Skip
+                            } else {
+                                Walk::Keep
+                            }
+                        }
+                    };
+                    if !matches!(w, Walk::Skip) {
+                        counted += 1;
+                    }
+                    walked.push(w);
                 }
-                let raw = match item {
+            }
+            // Each record on its own, in parallel: blank or not, cell count, canonical
+            // values (trimmed), the adapter's note, the prepared value.
+            let step = |i: usize| -> Step<'_, P> {
+                let raw = match &batch[i] {
                     Ok(raw) => raw,
-                    Err(e) => {
-                        self.report.rows += 1;
-                        self.report.reject(e.line, e.reason.clone());
-                        continue;
-                    }
+                    Err(e) => return Step::Reject(e.line, e.reason.clone()),
                 };
-                // In a sectioned report a blank row (or a skipped blank line, or a section
-                // title such as `3. In-Meeting Activities`) ends the table: what follows is
-                // another section, not records.
-                let gap = sectioned && raw.line > expect_line;
-                if sectioned {
-                    expect_line = raw.line + 1 + newlines(&raw.record);
+                let skip = match walked.get(i - start) {
+                    Some(w) => matches!(w, Walk::Skip),
+                    None => is_blank(&raw.record),
+                };
+                if skip {
+                    return Step::Skip;
                 }
-                if is_blank(&raw.record) {
-                    if sectioned && self.report.rows > 0 {
-                        ended = true;
-                    }
-                    continue;
-                }
-                if sectioned && self.report.rows > 0 && (gap || is_section_title(&raw.record)) {
-                    ended = true;
-                }
-                if ended {
-                    continue;
-                }
-                self.report.rows += 1;
                 let n = raw.record.len();
                 let extra_nonempty = raw.record.iter().skip(header_len).any(|c| !c.is_empty());
                 if n < header_len || extra_nonempty {
-                    self.report.reject(
-                        raw.line,
-                        format!("row has {n} cells where the header has {header_len}"),
-                    );
-                    continue;
+                    let why = format!("row has {n} cells where the header has {header_len}");
+                    return Step::Reject(raw.line, why);
                 }
-                keep.push(i);
-            }
-            // Each kept row's canonical values, adapter note and prepared value, in parallel.
-            let canonical = |&i: &usize| {
-                let Ok(raw) = &batch[i] else {
-                    unreachable!("only readable rows are kept")
-                };
                 let mut vals: Vec<Option<Cow<'_, str>>> = columns
                     .iter()
-                    .map(|c| c.and_then(|i| raw.record.get(i)).map(text))
+                    .map(|c| c.and_then(|i| raw.record.get(i)).map(|b| trimmed(text(b))))
                     .collect();
-                let mut note = AdaptNote::default();
+                let mut note = None;
                 if let Some(adapt) = &adapter {
                     let mut owned: Vec<Option<String>> = vals
                         .iter()
@@ -475,6 +525,7 @@ impl Input {
                         .collect();
                     let cells: Vec<Cow<'_, str>> = raw.record.iter().map(text).collect();
                     let cell_refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+                    let mut n = Box::<AdaptNote>::default();
                     adapt(
                         &RawCells {
                             cells: &cell_refs,
@@ -482,37 +533,56 @@ impl Input {
                             context: &context,
                         },
                         &mut owned,
-                        &mut note,
+                        &mut n,
                     );
-                    vals = owned.into_iter().map(|v| v.map(Cow::Owned)).collect();
+                    vals = owned
+                        .into_iter()
+                        .map(|v| v.map(|s| trimmed(Cow::Owned(s))))
+                        .collect();
+                    note = Some(n);
                 }
                 let at = RowRef {
                     file: id,
                     line: raw.line,
                 };
-                let prepared = if note.skip.is_some() {
-                    None
-                } else {
+                let ahead = note.as_ref().is_none_or(|n| n.skip.is_none());
+                let prepared = ahead.then(|| {
                     let row = Row {
                         at,
                         values: &vals,
-                        note: &note,
+                        note: note.as_deref().unwrap_or(&plain_note),
                     };
-                    Some(prepare(&row, ts))
-                };
-                (at, vals, note, prepared)
+                    prepare(&row, ts)
+                });
+                Step::Row(at, vals, note, prepared)
             };
-            let rows: Vec<_> = keep.par_iter().with_min_len(64).map(canonical).collect();
-            for (at, vals, mut note, prepared) in rows {
+            let steps: Vec<Step<'_, P>> = (start..batch.len())
+                .into_par_iter()
+                .with_min_len(64)
+                .map(step)
+                .collect();
+            // In file order: count, reject, fold.
+            for step in steps {
+                let (at, vals, note, prepared) = match step {
+                    Step::Skip => continue,
+                    Step::Reject(line, reason) => {
+                        self.report.rows += 1;
+                        self.report.reject(line, reason);
+                        continue;
+                    }
+                    Step::Row(at, vals, note, prepared) => (at, vals, note, prepared),
+                };
+                self.report.rows += 1;
+                let note = note.as_deref().unwrap_or(&plain_note);
                 let Some(prepared) = prepared else {
-                    let reason = note.skip.take().unwrap_or_default();
-                    self.report.unmatched(at.line, &reason);
+                    let reason = note.skip.as_deref().unwrap_or_default();
+                    self.report.unmatched(at.line, reason);
                     continue;
                 };
                 let row = Row {
                     at,
                     values: &vals,
-                    note: &note,
+                    note,
                 };
                 match fold(&row, prepared, ts, &mut self.report) {
                     Fate::Used => self.report.used += 1,

@@ -295,8 +295,9 @@ impl LoginTrail {
     const MAX_TZS: usize = 8;
     const MAX_DEVICES: usize = 16;
 
-    /// Folds one sign-in into the summary.
-    pub fn add(&mut self, l: &LoginRow<'_>, info: &Arc<IpInfo>) {
+    /// Folds one sign-in into the summary. `info` answers for the address; it is asked only
+    /// when the address is new to this summary.
+    pub fn add(&mut self, l: &LoginRow<'_>, info: impl FnOnce() -> Arc<IpInfo>) {
         self.total += 1;
         if l.success == Some(false) {
             self.failures += 1;
@@ -349,7 +350,7 @@ impl LoginTrail {
             None if self.groups.len() < Self::MAX_GROUPS => {
                 self.groups.push(IpGroup {
                     ip: l.ip,
-                    info: Arc::clone(info),
+                    info: info(),
                     count: 0,
                     failures: 0,
                     first_ts: l.ts,

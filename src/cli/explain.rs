@@ -56,7 +56,7 @@ pub fn run(id: &str, a: &ScanArgs) -> anyhow::Result<Exit> {
     )?;
     writeln!(o, "\nrules:")?;
     for (i, r) in pack.rules.iter().enumerate() {
-        match &s.outcomes[i] {
+        match &s.outcome(i) {
             RuleOutcome::Fired => {
                 let f = s.findings.iter().find(|f| f.rule == i);
                 writeln!(o, "  FIRED   +{:<3} {}  {}", r.score, r.id, r.title)?;

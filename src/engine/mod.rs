@@ -22,6 +22,7 @@ use crate::rules::{eval, score, Pack};
 use chrono_tz::Tz;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -54,9 +55,25 @@ pub struct Screened {
     /// Kept only when one candidate is explained; a scan drops them after evaluation.
     pub facts: Option<Facts>,
     pub findings: Vec<Finding>,
-    pub outcomes: Vec<RuleOutcome>,
+    /// Rules that could not run for this candidate and why, by rule index (a rule that fired
+    /// has a finding; every other rule stayed quiet). Kept sparse: most rules run.
+    pub not_evaluated: Vec<(u32, Cow<'static, str>)>,
     pub score: u32,
     pub verdict: Verdict,
+}
+
+impl Screened {
+    /// What rule `i` of the pack concluded for this candidate.
+    pub fn outcome(&self, i: usize) -> RuleOutcome {
+        if let Some((_, why)) = self.not_evaluated.iter().find(|(r, _)| *r as usize == i) {
+            return RuleOutcome::NotEvaluated(why.clone());
+        }
+        if self.findings.iter().any(|f| f.rule == i) {
+            RuleOutcome::Fired
+        } else {
+            RuleOutcome::Quiet
+        }
+    }
 }
 
 /// The result of a scan.
@@ -104,8 +121,8 @@ struct Index {
     by_account: FxHashMap<String, usize>,
     /// Folded full name → candidate; `None` when two candidates share the name. Only for rows
     /// no strong key joins (Zoom guests without email), and such joins are marked weak. Built
-    /// on first use: most scans never need it.
-    by_name: std::sync::OnceLock<HashMap<String, Option<usize>>>,
+    /// only when an interview export can name guests (canonical files cannot).
+    by_name: Option<HashMap<String, Option<usize>>>,
 }
 
 /// A name folded for the name index (case, accents, order, nicknames); empty for names that
@@ -118,36 +135,29 @@ fn name_key(name: &str) -> String {
 }
 
 impl Index {
-    fn names(&self, candidates: &[Candidate]) -> &HashMap<String, Option<usize>> {
-        self.by_name.get_or_init(|| {
-            let mut by_name = HashMap::new();
-            for (i, c) in candidates.iter().enumerate() {
-                let key = c.app.get(app::FULL_NAME).map(name_key).unwrap_or_default();
-                if key.is_empty() {
-                    continue;
-                }
-                by_name
-                    .entry(key)
-                    .and_modify(|e| {
-                        if *e != Some(i) {
-                            *e = None
-                        }
-                    })
-                    .or_insert(Some(i));
+    fn index_names(&mut self, candidates: &[Candidate]) {
+        let mut by_name = HashMap::new();
+        for (i, c) in candidates.iter().enumerate() {
+            let key = c.app.get(app::FULL_NAME).map(name_key).unwrap_or_default();
+            if key.is_empty() {
+                continue;
             }
             by_name
-        })
+                .entry(key)
+                .and_modify(|e| {
+                    if *e != Some(i) {
+                        *e = None
+                    }
+                })
+                .or_insert(Some(i));
+        }
+        self.by_name = Some(by_name);
     }
 
     /// Joins by a name shown in a call, else by a candidate's name inside free text (a
     /// meeting topic such as "Interview - Jordan Lee").
-    fn join_by_name(
-        &self,
-        candidates: &[Candidate],
-        names: &[String],
-        topic: Option<&str>,
-    ) -> Option<usize> {
-        let by_name = self.names(candidates);
+    fn join_by_name(&self, names: &[String], topic: Option<&str>) -> Option<usize> {
+        let by_name = self.by_name.as_ref()?;
         for n in names {
             if let Some(Some(i)) = by_name.get(&name_key(n)) {
                 return Some(*i);
@@ -418,7 +428,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         by_id: FxHashMap::default(),
         by_email: FxHashMap::default(),
         by_account: FxHashMap::default(),
-        by_name: std::sync::OnceLock::new(),
+        by_name: None,
     };
     let mut watchlist = Watchlist::default();
     // Applications first: everything else joins to them. Each row is read and its claimed
@@ -498,9 +508,13 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
         });
     }
-    // Interview rows are joined and read on their own (in parallel), gathered in file order,
-    // then handed to their candidates.
-    let mut sessions: Vec<(usize, crate::model::Interview)> = Vec::new();
+    // Interview rows are joined and read on their own (in parallel), then added in file order.
+    if inputs
+        .iter()
+        .any(|i| i.kind() == Kind::Interviews && i.detected.format.adapter.is_some())
+    {
+        index.index_names(&candidates);
+    }
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Interviews) {
         let cols = input.numbers.clone();
         let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
@@ -515,7 +529,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 if let Some(staff) = &row.note.staff {
                     key = Err(staff.clone());
                 } else if let Some(i) =
-                    index.join_by_name(&candidates, &row.note.name_keys, row.note.topic.as_deref())
+                    index.join_by_name(&row.note.name_keys, row.note.topic.as_deref())
                 {
                     key = Ok(i);
                     weak = true;
@@ -541,16 +555,13 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             match read {
                 Ok((idx, Ok(mut iv))) => {
                     iv.ip_info = iv.ip.map(|ip| enricher.lookup(ip));
-                    sessions.push((idx, iv));
+                    candidates[idx].interviews.push(iv);
                     Fate::Used
                 }
                 Ok((_, Err(e))) => Fate::Rejected(e),
                 Err(k) => Fate::Unmatched(k),
             }
         });
-    }
-    for (idx, iv) in sessions {
-        candidates[idx].interviews.push(iv);
     }
     // Sign-ins stream: each row is folded into its candidate's summary and dropped.
     let mut export_info: HashMap<ExportKey<'_>, Arc<crate::model::IpInfo>> = HashMap::new();
@@ -681,9 +692,9 @@ pub fn screen(
     let root = eval::root_context(&pack.env);
     let t = std::time::Instant::now();
     let evaluate = |i: usize, facts: &Facts| {
-        let (findings, outcomes) = eval::evaluate(pack, &root, &candidates[i], facts, layers);
+        let (findings, not_evaluated) = eval::evaluate(pack, &root, &candidates[i], facts, layers);
         let (score, verdict) = score::score(pack, &findings);
-        (findings, outcomes, score, verdict)
+        (findings, not_evaluated, score, verdict)
     };
     let mut results: Vec<_> = (0..candidates.len())
         .into_par_iter()
@@ -732,11 +743,11 @@ pub fn screen(
         .into_iter()
         .zip(results)
         .map(
-            |(candidate, (facts, (findings, outcomes, score, verdict)))| Screened {
+            |(candidate, (facts, (findings, not_evaluated, score, verdict)))| Screened {
                 candidate,
                 facts,
                 findings,
-                outcomes,
+                not_evaluated,
                 score,
                 verdict,
             },
@@ -766,7 +777,7 @@ mod tests {
         for (i, n) in names.iter().enumerate() {
             by_name.insert(name_key(n), Some(i));
         }
-        let by_name = std::sync::OnceLock::from(by_name);
+        let by_name = Some(by_name);
         Index {
             by_id: FxHashMap::default(),
             by_email: FxHashMap::default(),
@@ -809,24 +820,17 @@ mod tests {
     fn guests_join_by_name_then_by_a_topic_naming_one_candidate() {
         let ix = index(&["Jordan Lee", "Alex Doe"]);
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(ix.join_by_name(&names(&["LEE, Jordan"]), None), Some(0));
         assert_eq!(
-            ix.join_by_name(&[], &names(&["LEE, Jordan"]), None),
-            Some(0)
-        );
-        assert_eq!(
-            ix.join_by_name(&[], &names(&["Kim Tae"]), Some("Interview - Alex Doe")),
+            ix.join_by_name(&names(&["Kim Tae"]), Some("Interview - Alex Doe")),
             Some(1)
         );
         assert_eq!(
-            ix.join_by_name(
-                &[],
-                &names(&["Kim Tae"]),
-                Some("Panel: Jordan Lee / Alex Doe")
-            ),
+            ix.join_by_name(&names(&["Kim Tae"]), Some("Panel: Jordan Lee / Alex Doe")),
             None
         );
         assert_eq!(
-            ix.join_by_name(&[], &names(&["iPhone"]), Some("Weekly sync")),
+            ix.join_by_name(&names(&["iPhone"]), Some("Weekly sync")),
             None
         );
     }

@@ -197,7 +197,7 @@ pub fn run_test(
             .screened
             .iter()
             .find(|s| *s.candidate.id == me)
-            .and_then(|s| idx.map(|i| s.outcomes[i].clone())))
+            .and_then(|s| idx.map(|i| s.outcome(i))))
     })();
     let _ = std::fs::remove_dir_all(&dir);
     match outcome {

@@ -1041,11 +1041,7 @@ mod tests {
         let mut c = Candidate {
             id: "C1".into(),
             app: crate::model::Application {
-                fields: crate::model::Fields {
-                    row,
-                    cols,
-                    values: vec![None; app::FIELDS.len()].into(),
-                },
+                fields: crate::model::Fields::new(row, cols, vec![None; app::FIELDS.len()]),
                 applied_at: None,
                 claimed_tz: None,
                 ip: None,

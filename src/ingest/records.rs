@@ -11,11 +11,7 @@ use chrono_tz::Tz;
 
 /// Copies a row's values into owned, trimmed fields (empty → unknown).
 pub fn owned_fields(row: &Row<'_>, cols: &ColumnNumbers, n: usize) -> Fields {
-    Fields {
-        row: row.at,
-        cols: cols.clone(),
-        values: (0..n).map(|i| row.get(i).map(Box::from)).collect(),
-    }
+    Fields::new(row.at, cols.clone(), (0..n).map(|i| row.get(i)))
 }
 
 fn col(cols: &ColumnNumbers, f: usize) -> u32 {
@@ -32,11 +28,15 @@ fn fold_country(
 ) {
     let Some(raw) = fields.get(f) else { return };
     match countries.iso2(raw) {
-        Some(code) => fields.values[f] = Some(code.into()),
+        Some(code) if code == raw => {}
+        Some(code) => {
+            let code = code.to_string();
+            fields.set(f, Some(&code));
+        }
         None => {
             let msg = format!("{label} {raw:?} is not a country this tool knows; left unknown");
             report.warn_value(fields.row.line, col(&fields.cols, f), &msg);
-            fields.values[f] = None;
+            fields.set(f, None);
         }
     }
 }
@@ -63,7 +63,8 @@ pub fn application(
     }
     // Citizenship is free text more often than a code: fold it only when it is a country.
     if let Some(code) = fields.get(app::CITIZENSHIP).and_then(|c| countries.iso2(c)) {
-        fields.values[app::CITIZENSHIP] = Some(code.into());
+        let code = code.to_string();
+        fields.set(app::CITIZENSHIP, Some(&code));
     }
     let line = row.at.line;
     let applied_at = match fields.get(app::APPLIED_AT).map(|s| ts.parse(s)) {

@@ -30,7 +30,7 @@ use crate::engine::{Scan, Skipped};
 use crate::enrich::mmdb::DbInfo;
 use crate::ingest::FileReport;
 use crate::link::{KeyKind, LinkSummary};
-use crate::model::{app, interview, RuleOutcome, SourceOut, Verdict};
+use crate::model::{app, interview, SourceOut, Verdict};
 use crate::rules::Pack;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -346,15 +346,11 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
         .collect();
     findings.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
     let not_evaluated = s
-        .outcomes
+        .not_evaluated
         .iter()
-        .enumerate()
-        .filter_map(|(i, o)| match o {
-            RuleOutcome::NotEvaluated(why) => Some(NotEvaluated {
-                rule: pack.rules[i].id.clone(),
-                reason: why.to_string(),
-            }),
-            _ => None,
+        .map(|(i, why)| NotEvaluated {
+            rule: pack.rules[*i as usize].id.clone(),
+            reason: why.to_string(),
         })
         .collect();
     let name = c.app.get(app::FULL_NAME).unwrap_or("").to_string();

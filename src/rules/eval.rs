@@ -6,7 +6,7 @@
 use super::{Pack, Part, Rule};
 use crate::enrich::Layers;
 use crate::facts::{Fact, FactType, Facts, SCHEMA};
-use crate::model::{app, interview, Candidate, Finding, RuleOutcome, SourceRef, REMOTE_TOOLS};
+use crate::model::{app, interview, Candidate, Finding, SourceRef, REMOTE_TOOLS};
 use cel::common::traits::Indexer;
 use cel::common::types::{CelString, Type as CelTypeRef, MAP_TYPE};
 use cel::common::value::{CowVal, Val};
@@ -426,14 +426,26 @@ pub fn unmet_need(
                 .country
                 .is_none()
                 .then_some("no claimed country".into()),
-            Need::App(i) => c
-                .app
-                .get(i)
-                .is_none()
-                .then(|| format!("application has no {}", app::FIELDS[i]).into()),
-            Need::Fact(i) => {
-                (facts.values[i] == Fact::Null).then(|| format!("{} unknown", SCHEMA[i].0).into())
-            }
+            Need::App(i) => c.app.get(i).is_none().then(|| {
+                static WHY: OnceLock<Vec<String>> = OnceLock::new();
+                let why = WHY.get_or_init(|| {
+                    app::FIELDS
+                        .iter()
+                        .map(|f| format!("application has no {f}"))
+                        .collect()
+                });
+                Cow::Borrowed(why[i].as_str())
+            }),
+            Need::Fact(i) => (facts.values[i] == Fact::Null).then(|| {
+                static WHY: OnceLock<Vec<String>> = OnceLock::new();
+                let why = WHY.get_or_init(|| {
+                    SCHEMA
+                        .iter()
+                        .map(|(f, _, _)| format!("{f} unknown"))
+                        .collect()
+                });
+                Cow::Borrowed(why[i].as_str())
+            }),
         };
         if missing.is_some() {
             return missing;
@@ -475,20 +487,21 @@ fn sources(rule: &Rule, c: &Candidate, facts: &Facts) -> Vec<SourceRef> {
 }
 
 /// Runs every rule of the pack on one candidate.
+/// The findings, and the rules that could not run with why (by rule index, in order).
 pub fn evaluate(
     pack: &Pack,
     root: &Context<'static, 'static>,
     c: &Candidate,
     facts: &Facts,
     layers: Layers,
-) -> (Vec<Finding>, Vec<RuleOutcome>) {
+) -> (Vec<Finding>, Vec<(u32, Cow<'static, str>)>) {
     let view = View::new(c, facts, pack.reads_logins, pack.reads_interviews);
     let ctx = view.bind(root);
     let mut findings = Vec::new();
-    let mut outcomes = Vec::with_capacity(pack.rules.len());
+    let mut skipped = Vec::new();
     for (i, rule) in pack.rules.iter().enumerate() {
         if let Some(why) = unmet_need(rule, c, facts, layers) {
-            outcomes.push(RuleOutcome::NotEvaluated(why));
+            skipped.push((i as u32, why));
             continue;
         }
         // Decided on the facts directly when the condition allows (exactly as CEL would
@@ -525,9 +538,8 @@ pub fn evaluate(
                     evidence,
                     sources: sources(rule, c, facts),
                 });
-                outcomes.push(RuleOutcome::Fired);
             }
-            Ok(_) => outcomes.push(RuleOutcome::Quiet),
+            Ok(_) => {}
             Err(e) => {
                 let nulls: Vec<&str> = rule
                     .reads_facts
@@ -540,10 +552,9 @@ pub fn evaluate(
                 } else {
                     format!("unknown: {}", nulls.join(", "))
                 };
-                let why = Cow::Owned(why);
-                outcomes.push(RuleOutcome::NotEvaluated(why));
+                skipped.push((i as u32, Cow::Owned(why)));
             }
         }
     }
-    (findings, outcomes)
+    (findings, skipped)
 }

@@ -261,6 +261,7 @@ fn bench_rules_and_link(c: &mut Criterion, corpus: &Corpus, pack: &Pack, geo: &M
         tz: Tz::UTC,
         formats: engine::default_formats(),
         only: None,
+        progress: false,
     };
     let scan = engine::run(&opts, &Reference::builtin()).expect("scan of the corpus");
     let flagged = scan.screened.iter().filter(|s| s.score > 0).count();

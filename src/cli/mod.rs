@@ -113,6 +113,12 @@ pub struct ScanArgs {
     /// A mapping file (TOML) for exports this tool does not know (an ATS's CSV); repeatable.
     #[arg(long, value_name = "FILE")]
     pub mapping: Vec<PathBuf>,
+    /// Worker threads (default: one per core). Results are the same for any number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bars (they are drawn only on a terminal, for large inputs).
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// What a command asks `main` to exit with.
@@ -156,7 +162,17 @@ pub fn load_pack(dir: Option<&Path>) -> anyhow::Result<Pack> {
 
 /// The scan behind `scan`, `explain` and `backtest`: the pack, the databases, the inputs.
 /// `only` names the candidate whose facts are kept for `explain`.
+/// Inputs at least this large (bytes) get progress bars.
+const PROGRESS_FROM: u64 = 64 << 20;
+
 pub fn screen(a: &ScanArgs, only: Option<&str>) -> anyhow::Result<(Pack, crate::engine::Scan)> {
+    if let Some(n) = a.threads {
+        anyhow::ensure!(n >= 1, "--threads must be at least 1");
+        // Only the first configuration of the process counts (tests run several scans).
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
     let pack = load_pack(a.rules.as_deref())?;
     let geo = open_geo(a)?;
     let reference = crate::engine::Reference::builtin();
@@ -169,12 +185,28 @@ pub fn screen(a: &ScanArgs, only: Option<&str>) -> anyhow::Result<(Pack, crate::
         tz: parse_tz(&a.tz)?,
         formats: formats(&a.mapping)?,
         only: only.map(str::to_string),
+        progress: !a.quiet
+            && std::io::IsTerminal::is_terminal(&std::io::stderr())
+            && input_bytes(&a.paths) >= PROGRESS_FROM,
     };
     let scan = crate::engine::run(&opts, &reference)?;
     Ok((pack, scan))
 }
 
 /// Opens the `--geoip` databases; without any, the `.mmdb` files inside the scanned folders.
+/// Total size of the named files and folders (for deciding on progress bars).
+fn input_bytes(paths: &[PathBuf]) -> u64 {
+    crate::ingest::discover(paths)
+        .map(|files| {
+            files
+                .iter()
+                .filter_map(|p| std::fs::metadata(p).ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 pub fn open_geo(a: &ScanArgs) -> anyhow::Result<MmdbGeo> {
     if a.geoip.is_empty() {
         let found = crate::ingest::discover_databases(&a.paths);

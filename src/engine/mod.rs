@@ -40,6 +40,8 @@ pub struct Options<'a> {
     /// The candidate whose facts are kept for `explain` (everyone is still screened: linking
     /// needs them all).
     pub only: Option<String>,
+    /// Show progress bars on standard error (only drawn when it is a terminal).
+    pub progress: bool,
 }
 
 /// A file that was named or found but is not an export this tool knows.
@@ -421,6 +423,13 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         }
     }
     inputs.sort_by_key(|i| (i.kind(), i.id));
+    let reading = opts.progress.then(|| {
+        let bytes = inputs.iter().map(|i| i.size()).sum();
+        progress_bar(bytes, "reading", "{binary_bytes}/{binary_total_bytes}")
+    });
+    for i in &mut inputs {
+        i.progress = reading.clone();
+    }
     let layers = opts.geo.layers();
     let mut enricher = Enricher::new(opts.geo, &pack.lists);
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -657,7 +666,23 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             started.elapsed().as_secs_f64()
         );
     }
-    let (screened, links) = screen(candidates, pack, &watchlist, layers, opts.only.as_deref());
+    if let Some(bar) = reading {
+        bar.finish_and_clear();
+    }
+    let screening = opts
+        .progress
+        .then(|| progress_bar(candidates.len() as u64, "screening", "{pos}/{len}"));
+    let (screened, links) = screen_with(
+        candidates,
+        pack,
+        &watchlist,
+        layers,
+        opts.only.as_deref(),
+        screening.as_ref(),
+    );
+    if let Some(bar) = screening {
+        bar.finish_and_clear();
+    }
     Ok(Scan {
         files,
         reports,
@@ -682,11 +707,40 @@ pub fn screen(
     layers: Layers,
     keep_facts_of: Option<&str>,
 ) -> (Vec<Screened>, Links) {
+    screen_with(candidates, pack, watchlist, layers, keep_facts_of, None)
+}
+
+/// A progress bar on standard error; indicatif draws nothing when it is not a terminal.
+fn progress_bar(len: u64, stage: &str, counts: &str) -> indicatif::ProgressBar {
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "hirescreen: {stage} {{bar:20}} {counts}, {{eta}} left"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr_with_hz(4),
+    );
+    bar.set_style(style);
+    bar
+}
+
+/// [`screen`], counting screened candidates on `bar`.
+fn screen_with(
+    candidates: Vec<Candidate>,
+    pack: &Pack,
+    watchlist: &Watchlist,
+    layers: Layers,
+    keep_facts_of: Option<&str>,
+    bar: Option<&indicatif::ProgressBar>,
+) -> (Vec<Screened>, Links) {
     let timings = std::env::var_os("HIRESCREEN_TIMINGS").is_some();
     let rss_before = timings.then(resident_mb).flatten();
     let t = std::time::Instant::now();
     let links = link::link(&candidates, &LinkOptions::default());
     let link_secs = t.elapsed().as_secs_f64();
+    if let Some(bar) = bar {
+        bar.reset_eta();
+    }
     let rss_after = timings.then(resident_mb).flatten();
     let env = FactEnv { watch: watchlist };
     let root = eval::root_context(&pack.env);
@@ -702,6 +756,9 @@ pub fn screen(
             let mut facts = facts::derive(&candidates[i], &env);
             link::set_facts(&links, &candidates, i, &mut facts);
             let r = evaluate(i, &facts);
+            if let Some(bar) = bar {
+                bar.inc(1);
+            }
             // Facts are large; a scan keeps only what the rules concluded.
             let keep = keep_facts_of.is_some_and(|id| *candidates[i].id == *id);
             (keep.then_some(facts), r)

@@ -185,6 +185,7 @@ pub fn run_test(
             tz: chrono_tz::UTC,
             formats: default_formats(),
             only: None,
+            progress: false,
         };
         let scan = run(&opts, reference).map_err(|e| format!("{e:#}"))?;
         for r in &scan.reports {

@@ -158,6 +158,8 @@ pub struct Input {
     pub numbers: ColumnNumbers,
     pub ts: TsParser,
     pub report: FileReport,
+    /// Advanced by the bytes of each batch of records read.
+    pub progress: Option<indicatif::ProgressBar>,
     reader: RecordReader,
 }
 
@@ -356,6 +358,7 @@ pub fn open(
         ts: TsParser::new(tz, order),
         report,
         detected,
+        progress: None,
         reader,
     })))
 }
@@ -384,6 +387,11 @@ fn is_section_title(rec: &csv::ByteRecord) -> bool {
 impl Input {
     pub fn kind(&self) -> Kind {
         self.detected.format.kind
+    }
+
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        std::fs::metadata(&self.path).map_or(0, |m| m.len())
     }
 
     /// About how many rows the file holds (its size over the mean size of the previewed
@@ -589,6 +597,14 @@ impl Input {
                     Fate::Unmatched(key) => self.report.unmatched(at.line, &key),
                     Fate::Rejected(reason) => self.report.reject(at.line, reason),
                 }
+            }
+            if let Some(bar) = &self.progress {
+                let bytes: usize = batch
+                    .iter()
+                    .flatten()
+                    .map(|r| r.record.as_slice().len() + r.record.len())
+                    .sum();
+                bar.inc(bytes as u64);
             }
             // The records' buffers serve the next rows: no allocation per row.
             for raw in batch.drain(..).flatten() {

@@ -31,10 +31,22 @@ pub fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if format == Format::Jsonl {
-        // Streamed: one candidate's object at a time, never the whole report in memory.
-        for i in 0..scan.screened.len() {
-            serde_json::to_writer(&mut *out, &view::candidate(scan, pack, i, redact))?;
-            out.write_all(b"\n")?;
+        // Streamed, a few thousand candidates at a time: each chunk's lines are rendered on
+        // all cores, then written in order. Never the whole report in memory.
+        use rayon::prelude::*;
+        let n = scan.screened.len();
+        for start in (0..n).step_by(4096) {
+            let lines: Vec<io::Result<Vec<u8>>> = (start..n.min(start + 4096))
+                .into_par_iter()
+                .map(|i| {
+                    let mut line = serde_json::to_vec(&view::candidate(scan, pack, i, redact))?;
+                    line.push(b'\n');
+                    Ok(line)
+                })
+                .collect();
+            for line in lines {
+                out.write_all(&line?)?;
+            }
         }
         let summary = view::summary(scan, pack, redact);
         serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": summary }))?;

@@ -49,7 +49,7 @@ pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
             w.flush()?;
         }
     }
-    if std::env::var_os("HIRESCREEN_TIMINGS").is_some() {
+    if crate::engine::timings() {
         eprintln!(
             "hirescreen: timing report {:.3} s",
             written.elapsed().as_secs_f64()

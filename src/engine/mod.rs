@@ -382,6 +382,12 @@ impl SeenSignIns {
     }
 }
 
+/// Whether `HIRESCREEN_TIMINGS` asks for stage timings on stderr (read once).
+pub fn timings() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("HIRESCREEN_TIMINGS").is_some())
+}
+
 /// Runs a scan.
 pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     let started = std::time::Instant::now();
@@ -660,7 +666,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
         }
     }
-    if std::env::var_os("HIRESCREEN_TIMINGS").is_some() {
+    if timings() {
         eprintln!(
             "hirescreen: timing ingest {:.3} s",
             started.elapsed().as_secs_f64()
@@ -733,7 +739,7 @@ fn screen_with(
     keep_facts_of: Option<&str>,
     bar: Option<&indicatif::ProgressBar>,
 ) -> (Vec<Screened>, Links) {
-    let timings = std::env::var_os("HIRESCREEN_TIMINGS").is_some();
+    let timings = timings();
     let rss_before = timings.then(resident_mb).flatten();
     let t = std::time::Instant::now();
     let links = link::link(&candidates, &LinkOptions::default());

@@ -384,6 +384,196 @@ fn is_section_title(rec: &csv::ByteRecord) -> bool {
     digits > 0 && t[digits..].starts_with(". ")
 }
 
+/// What becomes of one record, in file order.
+enum Step<'b, P> {
+    Skip,
+    /// Counted as a row and rejected.
+    Reject(u32, String),
+    /// Counted as a row: its values, the adapter's note, what `prepare` made of it (`None`
+    /// when the adapter says the row is not about a candidate).
+    Row(
+        RowRef,
+        Vec<Option<Cow<'b, str>>>,
+        Option<Box<AdaptNote>>,
+        Option<P>,
+    ),
+}
+
+/// Where a file's table stands, carried from batch to batch: header rows still to skip and,
+/// in a sectioned report, whether the table has ended (see [`Rows::steps`]).
+struct Walk {
+    skip: usize,
+    ended: bool,
+    expect_line: u32,
+    /// Records counted as rows so far.
+    counted: u64,
+}
+
+/// What turning one file's records into rows needs; shared by the threads that do it.
+struct Rows<'a, F> {
+    header_len: usize,
+    columns: &'a [Option<usize>],
+    adapter: Option<&'a format::Adapter>,
+    context: &'a [(String, String)],
+    headers: &'a [String],
+    sectioned: bool,
+    id: FileId,
+    ts: &'a TsParser,
+    prepare: &'a F,
+}
+
+impl<F, P> Rows<'_, F>
+where
+    F: Fn(&Row<'_>, &TsParser) -> P + Sync,
+    P: Send,
+{
+    /// One batch's steps: first, in order, what depends on the rows before (header rows to
+    /// skip; where a sectioned report's table ends: a blank row, a skipped blank line or a
+    /// section title such as `3. In-Meeting Activities`); then each record on its own, in
+    /// parallel: blank or not, cell count, canonical values (trimmed), the adapter's note,
+    /// the prepared value.
+    fn steps<'b>(&self, batch: &'b reader::Batch, walk: &mut Walk) -> Vec<Step<'b, P>> {
+        use rayon::prelude::*;
+        let start = walk.skip.min(batch.len());
+        walk.skip -= start;
+        #[derive(PartialEq)]
+        enum Seen {
+            Skip,
+            Counted,
+        }
+        let mut walked: Vec<Seen> = Vec::new();
+        if self.sectioned {
+            for item in &batch[start..] {
+                let seen = match item {
+                    Err(_) => Seen::Counted,
+                    Ok(raw) => {
+                        let gap = raw.line > walk.expect_line;
+                        walk.expect_line = raw.line + 1 + newlines(&raw.record);
+                        let blank = is_blank(&raw.record);
+                        walk.ended |=
+                            walk.counted > 0 && (blank || gap || is_section_title(&raw.record));
+                        if blank || walk.ended {
+                            Seen::Skip
+                        } else {
+                            Seen::Counted
+                        }
+                    }
+                };
+                if seen == Seen::Counted {
+                    walk.counted += 1;
+                }
+                walked.push(seen);
+            }
+        }
+        let plain_note = AdaptNote::default();
+        let step = |i: usize| -> Step<'b, P> {
+            let raw = match &batch[i] {
+                Ok(raw) => raw,
+                Err(e) => return Step::Reject(e.line, e.reason.clone()),
+            };
+            let skip = match walked.get(i - start) {
+                Some(w) => *w == Seen::Skip,
+                None => is_blank(&raw.record),
+            };
+            if skip {
+                return Step::Skip;
+            }
+            let (n, header_len) = (raw.record.len(), self.header_len);
+            let extra_nonempty = raw.record.iter().skip(header_len).any(|c| !c.is_empty());
+            if n < header_len || extra_nonempty {
+                let why = format!("row has {n} cells where the header has {header_len}");
+                return Step::Reject(raw.line, why);
+            }
+            let mut vals: Vec<Option<Cow<'b, str>>> = self
+                .columns
+                .iter()
+                .map(|c| c.and_then(|i| raw.record.get(i)).map(|b| trimmed(text(b))))
+                .collect();
+            let mut note = None;
+            if let Some(adapt) = self.adapter {
+                let mut owned: Vec<Option<String>> = vals
+                    .iter()
+                    .map(|v| v.as_ref().map(|s| s.to_string()))
+                    .collect();
+                let cells: Vec<Cow<'_, str>> = raw.record.iter().map(text).collect();
+                let cell_refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+                let mut n = Box::<AdaptNote>::default();
+                adapt(
+                    &RawCells {
+                        cells: &cell_refs,
+                        headers: self.headers,
+                        context: self.context,
+                    },
+                    &mut owned,
+                    &mut n,
+                );
+                vals = owned
+                    .into_iter()
+                    .map(|v| v.map(|s| trimmed(Cow::Owned(s))))
+                    .collect();
+                note = Some(n);
+            }
+            let at = RowRef {
+                file: self.id,
+                line: raw.line,
+            };
+            let ahead = note.as_ref().is_none_or(|n| n.skip.is_none());
+            let prepared = ahead.then(|| {
+                let row = Row {
+                    at,
+                    values: &vals,
+                    note: note.as_deref().unwrap_or(&plain_note),
+                };
+                (self.prepare)(&row, self.ts)
+            });
+            Step::Row(at, vals, note, prepared)
+        };
+        (start..batch.len())
+            .into_par_iter()
+            .with_min_len(64)
+            .map(step)
+            .collect()
+    }
+
+    /// In file order: count, reject, fold.
+    fn fold(
+        &self,
+        steps: Vec<Step<'_, P>>,
+        fold: &mut impl FnMut(&Row<'_>, P, &TsParser, &mut FileReport) -> Fate,
+        report: &mut FileReport,
+    ) {
+        let plain_note = AdaptNote::default();
+        for step in steps {
+            let (at, vals, note, prepared) = match step {
+                Step::Skip => continue,
+                Step::Reject(line, reason) => {
+                    report.rows += 1;
+                    report.reject(line, reason);
+                    continue;
+                }
+                Step::Row(at, vals, note, prepared) => (at, vals, note, prepared),
+            };
+            report.rows += 1;
+            let note = note.as_deref().unwrap_or(&plain_note);
+            let Some(prepared) = prepared else {
+                let reason = note.skip.as_deref().unwrap_or_default();
+                report.unmatched(at.line, reason);
+                continue;
+            };
+            let row = Row {
+                at,
+                values: &vals,
+                note,
+            };
+            match fold(&row, prepared, self.ts, report) {
+                Fate::Used => report.used += 1,
+                Fate::Unmatched(key) => report.unmatched(at.line, &key),
+                Fate::Rejected(reason) => report.reject(at.line, reason),
+            }
+        }
+    }
+}
+
 impl Input {
     pub fn kind(&self) -> Kind {
         self.detected.format.kind
@@ -412,193 +602,51 @@ impl Input {
     /// Streams the data rows, calling `f` with each row's canonical values and recording
     /// its fate. Rows that cannot be read, or whose cell count differs from the header's, are
     /// rejected here and never reach `f`.
-    pub fn for_each(&mut self, mut f: impl FnMut(&Row<'_>, &TsParser, &mut FileReport) -> Fate) {
+    pub fn for_each(
+        &mut self,
+        mut f: impl FnMut(&Row<'_>, &TsParser, &mut FileReport) -> Fate + Send,
+    ) {
         self.for_each_prepared(|_, _| (), |row, (), ts, report| f(row, ts, report));
     }
 
     /// [`Input::for_each`] in two steps: `prepare` sees each row alone and may run on several
     /// threads at once (rows are taken in batches); `fold` then sees each row with what was
-    /// prepared for it, one at a time and in file order. Whatever the number of threads, `fold`
-    /// sees the same rows in the same order with the same prepared values, so results do not
-    /// depend on it.
+    /// prepared for it, one at a time and in file order, while the next batch is prepared.
+    /// Whatever the number of threads, `fold` sees the same rows in the same order with the
+    /// same prepared values, so results do not depend on it.
     pub fn for_each_prepared<P: Send>(
         &mut self,
         prepare: impl Fn(&Row<'_>, &TsParser) -> P + Sync,
-        mut fold: impl FnMut(&Row<'_>, P, &TsParser, &mut FileReport) -> Fate,
+        mut fold: impl FnMut(&Row<'_>, P, &TsParser, &mut FileReport) -> Fate + Send,
     ) {
-        use rayon::prelude::*;
-        // A trailing empty header cell (Zoom writes a `,` at the end of every line) is not a
-        // column: rows may or may not carry it.
-        let header_len = self
-            .detected
-            .headers
-            .iter()
-            .rposition(|h| !h.is_empty())
-            .map_or(0, |i| i + 1);
-        let columns = self.detected.columns.clone();
-        let adapter = self.detected.format.adapter.clone();
-        let context = self.detected.context.clone();
-        let sectioned = self.detected.format.header_anywhere;
-        let headers = self.detected.headers.clone();
-        let plain_note = AdaptNote::default();
-        let mut skip = self.detected.header_row + 1;
-        let mut ended = false;
-        let mut expect_line = self.report.header_line + 1;
-        let mut batch: reader::Batch = Vec::with_capacity(reader::BATCH);
-        let ts = &self.ts;
-        let id = self.id;
-        // What becomes of one record, in file order.
-        enum Step<'b, P> {
-            Skip,
-            /// Counted as a row and rejected.
-            Reject(u32, String),
-            /// Counted as a row: its values, the adapter's note, what `prepare` made of it
-            /// (`None` when the adapter says the row is not about a candidate).
-            Row(
-                RowRef,
-                Vec<Option<Cow<'b, str>>>,
-                Option<Box<AdaptNote>>,
-                Option<P>,
-            ),
-        }
-        loop {
-            batch.clear();
-            self.reader.next_batch(&mut batch);
-            if batch.is_empty() {
-                break;
-            }
-            let start = skip.min(batch.len());
-            skip -= start;
-            // A sectioned report's table ends at a blank row, a skipped blank line or a
-            // section title (`3. In-Meeting Activities`): what follows is another section.
-            // That depends on the rows before, so those files are walked in order first.
-            enum Walk {
-                Skip,
-                Unreadable,
-                Keep,
-            }
-            let mut walked: Vec<Walk> = Vec::new();
-            if sectioned {
-                let mut counted = self.report.rows;
-                for item in &batch[start..] {
-                    let w = match item {
-                        Err(_) => Walk::Unreadable,
-                        Ok(raw) => {
-                            let gap = raw.line > expect_line;
-                            expect_line = raw.line + 1 + newlines(&raw.record);
-                            let blank = is_blank(&raw.record);
-                            ended |= counted > 0 && (blank || gap || is_section_title(&raw.record));
-                            if blank || ended {
-                                Walk::Skip
-                            } else {
-                                Walk::Keep
-                            }
-                        }
-                    };
-                    if !matches!(w, Walk::Skip) {
-                        counted += 1;
-                    }
-                    walked.push(w);
-                }
-            }
-            // Each record on its own, in parallel: blank or not, cell count, canonical
-            // values (trimmed), the adapter's note, the prepared value.
-            let step = |i: usize| -> Step<'_, P> {
-                let raw = match &batch[i] {
-                    Ok(raw) => raw,
-                    Err(e) => return Step::Reject(e.line, e.reason.clone()),
-                };
-                let skip = match walked.get(i - start) {
-                    Some(w) => matches!(w, Walk::Skip),
-                    None => is_blank(&raw.record),
-                };
-                if skip {
-                    return Step::Skip;
-                }
-                let n = raw.record.len();
-                let extra_nonempty = raw.record.iter().skip(header_len).any(|c| !c.is_empty());
-                if n < header_len || extra_nonempty {
-                    let why = format!("row has {n} cells where the header has {header_len}");
-                    return Step::Reject(raw.line, why);
-                }
-                let mut vals: Vec<Option<Cow<'_, str>>> = columns
-                    .iter()
-                    .map(|c| c.and_then(|i| raw.record.get(i)).map(|b| trimmed(text(b))))
-                    .collect();
-                let mut note = None;
-                if let Some(adapt) = &adapter {
-                    let mut owned: Vec<Option<String>> = vals
-                        .iter()
-                        .map(|v| v.as_ref().map(|s| s.to_string()))
-                        .collect();
-                    let cells: Vec<Cow<'_, str>> = raw.record.iter().map(text).collect();
-                    let cell_refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
-                    let mut n = Box::<AdaptNote>::default();
-                    adapt(
-                        &RawCells {
-                            cells: &cell_refs,
-                            headers: &headers,
-                            context: &context,
-                        },
-                        &mut owned,
-                        &mut n,
-                    );
-                    vals = owned
-                        .into_iter()
-                        .map(|v| v.map(|s| trimmed(Cow::Owned(s))))
-                        .collect();
-                    note = Some(n);
-                }
-                let at = RowRef {
-                    file: id,
-                    line: raw.line,
-                };
-                let ahead = note.as_ref().is_none_or(|n| n.skip.is_none());
-                let prepared = ahead.then(|| {
-                    let row = Row {
-                        at,
-                        values: &vals,
-                        note: note.as_deref().unwrap_or(&plain_note),
-                    };
-                    prepare(&row, ts)
-                });
-                Step::Row(at, vals, note, prepared)
-            };
-            let steps: Vec<Step<'_, P>> = (start..batch.len())
-                .into_par_iter()
-                .with_min_len(64)
-                .map(step)
-                .collect();
-            // In file order: count, reject, fold.
-            for step in steps {
-                let (at, vals, note, prepared) = match step {
-                    Step::Skip => continue,
-                    Step::Reject(line, reason) => {
-                        self.report.rows += 1;
-                        self.report.reject(line, reason);
-                        continue;
-                    }
-                    Step::Row(at, vals, note, prepared) => (at, vals, note, prepared),
-                };
-                self.report.rows += 1;
-                let note = note.as_deref().unwrap_or(&plain_note);
-                let Some(prepared) = prepared else {
-                    let reason = note.skip.as_deref().unwrap_or_default();
-                    self.report.unmatched(at.line, reason);
-                    continue;
-                };
-                let row = Row {
-                    at,
-                    values: &vals,
-                    note,
-                };
-                match fold(&row, prepared, ts, &mut self.report) {
-                    Fate::Used => self.report.used += 1,
-                    Fate::Unmatched(key) => self.report.unmatched(at.line, &key),
-                    Fate::Rejected(reason) => self.report.reject(at.line, reason),
-                }
-            }
-            if let Some(bar) = &self.progress {
+        let started = std::time::Instant::now();
+        let rows = Rows {
+            // A trailing empty header cell (Zoom writes a `,` at the end of every line) is
+            // not a column: rows may or may not carry it.
+            header_len: self
+                .detected
+                .headers
+                .iter()
+                .rposition(|h| !h.is_empty())
+                .map_or(0, |i| i + 1),
+            columns: &self.detected.columns,
+            adapter: self.detected.format.adapter.as_ref(),
+            context: &self.detected.context,
+            headers: &self.detected.headers,
+            sectioned: self.detected.format.header_anywhere,
+            id: self.id,
+            ts: &self.ts,
+            prepare: &prepare,
+        };
+        let mut walk = Walk {
+            skip: self.detected.header_row + 1,
+            ended: false,
+            expect_line: self.report.header_line + 1,
+            counted: self.report.rows,
+        };
+        let (reader, report, progress) = (&mut self.reader, &mut self.report, &self.progress);
+        let done = |batch: &mut reader::Batch, reader: &mut RecordReader| {
+            if let Some(bar) = progress {
                 let bytes: usize = batch
                     .iter()
                     .flatten()
@@ -608,8 +656,41 @@ impl Input {
             }
             // The records' buffers serve the next rows: no allocation per row.
             for raw in batch.drain(..).flatten() {
-                self.reader.recycle(raw.record);
+                reader.recycle(raw.record);
             }
+        };
+        // Two batches in turn: while one is folded, the other is read and prepared.
+        let (mut a, mut b) = (Vec::with_capacity(reader::BATCH), Vec::new());
+        reader.next_batch(&mut a);
+        let mut steps_a = rows.steps(&a, &mut walk);
+        loop {
+            if a.is_empty() {
+                break;
+            }
+            reader.next_batch(&mut b);
+            let (_, steps_b) = rayon::join(
+                || rows.fold(steps_a, &mut fold, report),
+                || rows.steps(&b, &mut walk),
+            );
+            done(&mut a, reader);
+            if b.is_empty() {
+                break;
+            }
+            reader.next_batch(&mut a);
+            let (_, next) = rayon::join(
+                || rows.fold(steps_b, &mut fold, report),
+                || rows.steps(&a, &mut walk),
+            );
+            steps_a = next;
+            done(&mut b, reader);
+        }
+        if crate::engine::timings() {
+            eprintln!(
+                "hirescreen: timing read {} {:.3} s ({} rows)",
+                self.report.file,
+                started.elapsed().as_secs_f64(),
+                self.report.rows
+            );
         }
         if self.ts.used_default_tz() && self.detected.format.kind != Kind::Watchlist {
             self.report.warnings.push(format!(

@@ -758,16 +758,16 @@ fn screen_with(
     };
     let mut results: Vec<_> = (0..candidates.len())
         .into_par_iter()
-        .map(|i| {
-            let mut facts = facts::derive(&candidates[i], &env);
-            link::set_facts(&links, &candidates, i, &mut facts);
-            let r = evaluate(i, &facts);
+        .map_init(Facts::default, |facts, i| {
+            facts::derive_into(&candidates[i], &env, facts);
+            link::set_facts(&links, &candidates, i, facts);
+            let r = evaluate(i, facts);
             if let Some(bar) = bar {
                 bar.inc(1);
             }
             // Facts are large; a scan keeps only what the rules concluded.
             let keep = keep_facts_of.is_some_and(|id| *candidates[i].id == *id);
-            (keep.then_some(facts), r)
+            (keep.then(|| facts.clone()), r)
         })
         .collect();
     let verdicts: Vec<Verdict> = results.iter().map(|r| r.1 .3).collect();

@@ -155,9 +155,17 @@ impl Default for Facts {
 impl Facts {
     pub fn set(&mut self, i: usize, v: Fact, prov: impl IntoIterator<Item = SourceRef>) {
         self.values[i] = v;
-        self.prov[i] = prov.into_iter().collect();
-        self.prov[i].sort();
-        self.prov[i].dedup();
+        // Refilled in place: a reused `Facts` keeps its buffers (see [`derive_into`]).
+        let p = &mut self.prov[i];
+        p.clear();
+        p.extend(prov);
+        p.sort();
+        p.dedup();
+    }
+    /// Every fact back to unknown, keeping the buffers.
+    pub fn reset(&mut self) {
+        self.values.fill(Fact::Null);
+        self.prov.iter_mut().for_each(Vec::clear);
     }
     pub fn get(&self, i: usize) -> &Fact {
         &self.values[i]
@@ -246,13 +254,20 @@ fn plain_list(set: BTreeSet<String>) -> Vec<String> {
 /// cross-candidate facts afterwards).
 pub fn derive(c: &Candidate, env: &FactEnv<'_>) -> Facts {
     let mut f = Facts::default();
-    identity_facts(c, &mut f);
-    interview_facts(c, &mut f);
-    claim_facts(c, &mut f);
-    login_facts(c, &mut f);
-    hour_facts(c, &mut f);
-    watch_facts(c, env, &mut f);
+    derive_into(c, env, &mut f);
     f
+}
+
+/// [`derive`] into a `Facts` that is reused from candidate to candidate (it is reset first),
+/// so screening a million candidates does not allocate a million fact tables.
+pub fn derive_into(c: &Candidate, env: &FactEnv<'_>, f: &mut Facts) {
+    f.reset();
+    identity_facts(c, f);
+    interview_facts(c, f);
+    claim_facts(c, f);
+    login_facts(c, f);
+    hour_facts(c, f);
+    watch_facts(c, env, f);
 }
 
 fn identity_facts(c: &Candidate, f: &mut Facts) {

@@ -136,18 +136,42 @@ pub enum Fate {
 /// One row's canonical values (by field index), borrowed where possible.
 pub struct Row<'a> {
     pub at: RowRef,
-    pub values: &'a [Option<Cow<'a, str>>],
+    values: Values<'a>,
     pub note: &'a AdaptNote,
 }
 
+/// Where a row's values are.
+#[derive(Clone, Copy)]
+enum Values<'a> {
+    /// In the record as read, which is valid UTF-8 field by field: field `f` is the cell at
+    /// `columns[f]`, read only if asked for.
+    Cells(&'a csv::ByteRecord, &'a [Option<usize>]),
+    /// Rewritten by an adapter, or read with replacement characters; trimmed.
+    Owned(&'a [Option<Cow<'a, str>>]),
+}
+
 impl Row<'_> {
-    /// A value, trimmed (values are trimmed when a row is read); `None` when empty.
+    /// A value, trimmed; `None` when empty.
     pub fn get(&self, field: usize) -> Option<&str> {
-        self.values
-            .get(field)
-            .and_then(|v| v.as_deref())
-            .filter(|s| !s.is_empty())
+        let v = match self.values {
+            Values::Cells(record, columns) => {
+                let cell = record.get((*columns.get(field)?)?)?;
+                // Checked valid when the row was read (see `Values::Cells`).
+                std::str::from_utf8(cell).ok()?.trim()
+            }
+            Values::Owned(values) => values.get(field)?.as_deref()?,
+        };
+        (!v.is_empty()).then_some(v)
     }
+}
+
+/// True when every cell of the record is valid UTF-8: the record's bytes are, and every
+/// cell ends on a character boundary (one pass over the record, not one per cell).
+fn cells_are_utf8(record: &csv::ByteRecord) -> bool {
+    let Ok(all) = std::str::from_utf8(record.as_slice()) else {
+        return false;
+    };
+    (0..record.len()).all(|i| record.range(i).is_some_and(|r| all.is_char_boundary(r.end)))
 }
 
 /// A recognised input file, ready to stream.
@@ -389,11 +413,13 @@ enum Step<'b, P> {
     Skip,
     /// Counted as a row and rejected.
     Reject(u32, String),
-    /// Counted as a row: its values, the adapter's note, what `prepare` made of it (`None`
-    /// when the adapter says the row is not about a candidate).
+    /// Counted as a row: its values (`None`: the record's own cells, see [`Values::Cells`]),
+    /// the adapter's note, what `prepare` made of it (`None` when the adapter says the row
+    /// is not about a candidate).
     Row(
         RowRef,
-        Vec<Option<Cow<'b, str>>>,
+        Values<'b>,
+        Option<Vec<Option<Cow<'b, str>>>>,
         Option<Box<AdaptNote>>,
         Option<P>,
     ),
@@ -422,7 +448,7 @@ struct Rows<'a, F> {
     prepare: &'a F,
 }
 
-impl<F, P> Rows<'_, F>
+impl<'a, F, P> Rows<'a, F>
 where
     F: Fn(&Row<'_>, &TsParser) -> P + Sync,
     P: Send,
@@ -432,7 +458,10 @@ where
     /// section title such as `3. In-Meeting Activities`); then each record on its own, in
     /// parallel: blank or not, cell count, canonical values (trimmed), the adapter's note,
     /// the prepared value.
-    fn steps<'b>(&self, batch: &'b reader::Batch, walk: &mut Walk) -> Vec<Step<'b, P>> {
+    fn steps<'b>(&self, batch: &'b reader::Batch, walk: &mut Walk) -> Vec<Step<'b, P>>
+    where
+        'a: 'b,
+    {
         use rayon::prelude::*;
         let start = walk.skip.min(batch.len());
         walk.skip -= start;
@@ -484,14 +513,20 @@ where
                 let why = format!("row has {n} cells where the header has {header_len}");
                 return Step::Reject(raw.line, why);
             }
-            let mut vals: Vec<Option<Cow<'b, str>>> = self
-                .columns
-                .iter()
-                .map(|c| c.and_then(|i| raw.record.get(i)).map(|b| trimmed(text(b))))
-                .collect();
+            // The record's cells serve as they are when they are valid UTF-8 and no adapter
+            // rewrites them; otherwise the values are copied out (and trimmed) here.
+            let mut vals: Option<Vec<Option<Cow<'b, str>>>> = None;
+            if self.adapter.is_some() || !cells_are_utf8(&raw.record) {
+                vals = Some(
+                    self.columns
+                        .iter()
+                        .map(|c| c.and_then(|i| raw.record.get(i)).map(|b| trimmed(text(b))))
+                        .collect(),
+                );
+            }
             let mut note = None;
-            if let Some(adapt) = self.adapter {
-                let mut owned: Vec<Option<String>> = vals
+            if let (Some(adapt), Some(v)) = (self.adapter, vals.as_mut()) {
+                let mut owned: Vec<Option<String>> = v
                     .iter()
                     .map(|v| v.as_ref().map(|s| s.to_string()))
                     .collect();
@@ -507,7 +542,7 @@ where
                     &mut owned,
                     &mut n,
                 );
-                vals = owned
+                *v = owned
                     .into_iter()
                     .map(|v| v.map(|s| trimmed(Cow::Owned(s))))
                     .collect();
@@ -521,12 +556,16 @@ where
             let prepared = ahead.then(|| {
                 let row = Row {
                     at,
-                    values: &vals,
+                    values: match &vals {
+                        Some(v) => Values::Owned(v),
+                        None => Values::Cells(&raw.record, self.columns),
+                    },
                     note: note.as_deref().unwrap_or(&plain_note),
                 };
                 (self.prepare)(&row, self.ts)
             });
-            Step::Row(at, vals, note, prepared)
+            let cells = Values::Cells(&raw.record, self.columns);
+            Step::Row(at, cells, vals, note, prepared)
         };
         (start..batch.len())
             .into_par_iter()
@@ -544,14 +583,14 @@ where
     ) {
         let plain_note = AdaptNote::default();
         for step in steps {
-            let (at, vals, note, prepared) = match step {
+            let (at, cells, vals, note, prepared) = match step {
                 Step::Skip => continue,
                 Step::Reject(line, reason) => {
                     report.rows += 1;
                     report.reject(line, reason);
                     continue;
                 }
-                Step::Row(at, vals, note, prepared) => (at, vals, note, prepared),
+                Step::Row(at, cells, vals, note, prepared) => (at, cells, vals, note, prepared),
             };
             report.rows += 1;
             let note = note.as_deref().unwrap_or(&plain_note);
@@ -562,7 +601,10 @@ where
             };
             let row = Row {
                 at,
-                values: &vals,
+                values: match &vals {
+                    Some(v) => Values::Owned(v),
+                    None => cells,
+                },
                 note,
             };
             match fold(&row, prepared, self.ts, report) {
@@ -699,5 +741,54 @@ impl Input {
             ));
         }
         self.report.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The account and IP values each data row of a canonical identities-style file yields.
+    fn values_of(name: &str, bytes: &[u8]) -> Vec<(Option<String>, Option<String>)> {
+        let dir = std::env::temp_dir().join(format!("hirescreen-values-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let formats = crate::engine::default_formats();
+        let Opened::Input(mut input) = open(0, &path, name, &formats, chrono_tz::UTC).unwrap()
+        else {
+            panic!("not recognised")
+        };
+        let mut out = Vec::new();
+        input.for_each(|row, _, _| {
+            let v = |f| row.get(f).map(str::to_string);
+            out.push((v(crate::model::login::ACCOUNT), v(crate::model::login::IP)));
+            Fate::Used
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        out
+    }
+
+    #[test]
+    fn cells_read_in_place_or_copied_give_the_same_values() {
+        let mut bytes = b"timestamp,account,ip\n".to_vec();
+        // Plain, padded, empty, then not UTF-8: a stray byte, and a character whose bytes a
+        // delimiter splits (the record's bytes alone would be valid).
+        bytes.extend_from_slice(b"2026-01-01T00:00:00Z,jo@x.example,203.0.113.5\n");
+        bytes.extend_from_slice(b"2026-01-01T00:00:00Z,  W\xc3\xa9i  , 203.0.113.6 \n");
+        bytes.extend_from_slice(b"2026-01-01T00:00:00Z,,203.0.113.7\n");
+        bytes.extend_from_slice(b"2026-01-01T00:00:00Z,a\xffb,203.0.113.8\n");
+        bytes.extend_from_slice(b"2026-01-01T00:00:00Z,x\xc3,\xa9y\n");
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(
+            values_of("logins.csv", &bytes),
+            [
+                (s("jo@x.example"), s("203.0.113.5")),
+                (s("Wéi"), s("203.0.113.6")),
+                (None, s("203.0.113.7")),
+                (s("a\u{fffd}b"), s("203.0.113.8")),
+                (s("x\u{fffd}"), s("\u{fffd}y")),
+            ]
+        );
     }
 }

@@ -155,10 +155,15 @@ impl Default for Facts {
 impl Facts {
     pub fn set(&mut self, i: usize, v: Fact, prov: impl IntoIterator<Item = SourceRef>) {
         self.values[i] = v;
-        // Refilled in place: a reused `Facts` keeps its buffers (see [`derive_into`]).
+        // A reused `Facts` keeps its buffers (see [`derive_into`]); a new one takes the
+        // given vector as it is.
         let p = &mut self.prov[i];
-        p.clear();
-        p.extend(prov);
+        if p.capacity() == 0 {
+            *p = prov.into_iter().collect();
+        } else {
+            p.clear();
+            p.extend(prov);
+        }
         p.sort();
         p.dedup();
     }

@@ -96,7 +96,7 @@ const LOGIN_HEADER: &str = "timestamp,candidate_id,account,ip,user_agent,outcome
 /// One in fifty starts a farm of three who share phone, device, address and resume; they and
 /// one in twenty-five others sign in half the time through a VPN or from abroad.
 fn generate() -> Corpus {
-    let dir = std::env::temp_dir().join(format!("hirescreen-bench-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("hirescreen-stages-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut rng = Rng(SEED);
     let [mut apps, mut ivs, mut logins] =

@@ -253,6 +253,61 @@ fn with_export(
     Some(i)
 }
 
+/// The last join made on each thread, for one file's sign-ins: a log's rows of one account
+/// sit together, so most rows repeat the key of the row before and skip the index (whose
+/// tables, at a million candidates, miss the cache on every lookup). Joins are pure
+/// functions of the key while sign-ins are read, so this changes no result. Each memo has its
+/// own generation: a thread's entry from another file or scan is never reused.
+struct JoinMemo {
+    generation: u64,
+}
+
+/// A thread's last join: its memo's generation, the key's three parts, the result.
+type LastJoin = (u64, [Option<String>; 3], Result<usize, String>);
+
+thread_local! {
+    static LAST_JOIN: std::cell::RefCell<LastJoin> =
+        const { std::cell::RefCell::new((0, [None, None, None], Err(String::new()))) };
+}
+
+impl JoinMemo {
+    fn new() -> JoinMemo {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        JoinMemo {
+            generation: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    fn join(
+        &self,
+        id: Option<&str>,
+        account: Option<&str>,
+        email: Option<&str>,
+        join: impl FnOnce() -> Result<usize, String>,
+    ) -> Result<usize, String> {
+        let parts = [id, account, email];
+        LAST_JOIN.with_borrow_mut(|(generation, key, result)| {
+            let same = *generation == self.generation
+                && key.iter().zip(parts).all(|(k, p)| k.as_deref() == p);
+            if !same {
+                *generation = self.generation;
+                for (k, p) in key.iter_mut().zip(parts) {
+                    match p {
+                        Some(p) => {
+                            let k = k.get_or_insert_with(String::new);
+                            k.clear();
+                            k.push_str(p);
+                        }
+                        None => *k = None,
+                    }
+                }
+                *result = join();
+            }
+            result.clone()
+        })
+    }
+}
+
 /// What one sign-in row says, checked and typed, before it is folded.
 struct CheckedLogin<'r> {
     ts: i64,
@@ -587,12 +642,14 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Logins) {
         let cols = input.numbers.clone();
         let mut seen = SeenSignIns::default();
+        let memo = JoinMemo::new();
         let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
-            let key = index.join(
+            let (id, account, email) = (
                 row.get(login::CANDIDATE_ID),
                 row.get(login::ACCOUNT),
                 row.get(login::EMAIL),
             );
+            let key = memo.join(id, account, email, || index.join(id, account, email));
             key.map(|idx| (idx, check_login(row, ts, zones[idx], &reference.countries)))
         };
         input.for_each_prepared(prepare, |row, prepared, _, report| {
@@ -877,6 +934,30 @@ mod tests {
             !seen.repeat(2, key("0", ip)),
             "pushed out by newer sign-ins"
         );
+    }
+
+    #[test]
+    fn the_join_memo_reuses_only_the_same_key_of_the_same_file() {
+        let calls = std::cell::Cell::new(0);
+        let join = |r: Result<usize, String>| {
+            calls.set(calls.get() + 1);
+            r
+        };
+        let memo = JoinMemo::new();
+        assert_eq!(memo.join(None, Some("a@x"), None, || join(Ok(1))), Ok(1));
+        assert_eq!(memo.join(None, Some("a@x"), None, || join(Ok(9))), Ok(1));
+        assert_eq!(calls.get(), 1);
+        // Another part, a part moved to another field, another file: joined again.
+        assert_eq!(memo.join(None, Some("b@x"), None, || join(Ok(2))), Ok(2));
+        assert_eq!(memo.join(None, None, Some("b@x"), || join(Ok(3))), Ok(3));
+        let other = JoinMemo::new();
+        assert_eq!(other.join(None, None, Some("b@x"), || join(Ok(4))), Ok(4));
+        assert_eq!(calls.get(), 4);
+        // Unmatched keys are remembered too.
+        let miss = || join(Err("account z@x".to_string()));
+        assert!(other.join(None, Some("z@x"), None, miss).is_err());
+        assert!(other.join(None, Some("z@x"), None, || join(Ok(5))).is_err());
+        assert_eq!(calls.get(), 5);
     }
 
     #[test]

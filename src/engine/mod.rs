@@ -633,11 +633,10 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
         });
     }
-    // Sign-ins stream: each row is folded into its candidate's summary and dropped.
+    // Sign-ins stream: each row is checked on its own (in parallel: join, timestamp, address,
+    // flags), then folded, in file order, into its candidate's summary and dropped.
     let mut export_info: HashMap<ExportKey<'_>, Arc<crate::model::IpInfo>> = HashMap::new();
     let mut export_countries = false;
-    // Each row is checked on its own (in parallel: join, timestamp, address, flags) and then
-    // folded, in file order, into its candidate's summary.
     let zones: Vec<Option<Tz>> = candidates.iter().map(|c| c.claim.tz).collect();
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Logins) {
         let cols = input.numbers.clone();
@@ -796,15 +795,15 @@ fn screen_with(
     keep_facts_of: Option<&str>,
     bar: Option<&indicatif::ProgressBar>,
 ) -> (Vec<Screened>, Links) {
-    let timings = timings();
-    let rss_before = timings.then(resident_mb).flatten();
+    let show_timings = timings();
+    let rss_before = show_timings.then(resident_mb).flatten();
     let t = std::time::Instant::now();
     let links = link::link(&candidates, &LinkOptions::default());
     let link_secs = t.elapsed().as_secs_f64();
     if let Some(bar) = bar {
         bar.reset_eta();
     }
-    let rss_after = timings.then(resident_mb).flatten();
+    let rss_after = show_timings.then(resident_mb).flatten();
     let env = FactEnv { watch: watchlist };
     let root = eval::root_context(&pack.env);
     let t = std::time::Instant::now();
@@ -844,7 +843,7 @@ fn screen_with(
     for (i, r) in again.into_iter().zip(redone) {
         results[i] = r;
     }
-    if timings {
+    if show_timings {
         for (stage, secs) in &links.timings {
             eprintln!("hirescreen: timing {stage} {secs:.3} s");
         }

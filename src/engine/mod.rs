@@ -807,37 +807,36 @@ fn screen_with(
     let env = FactEnv { watch: watchlist };
     let root = eval::root_context(&pack.env);
     let t = std::time::Instant::now();
-    let evaluate = |i: usize, facts: &Facts| {
+    // One candidate: facts into a table the worker reuses, link facts (referrers' verdicts
+    // when known), rules, score. Facts are large: a scan keeps only what the rules concluded.
+    let screen_one = |i: usize, facts: &mut Facts, referrers: Option<&[Verdict]>| {
+        facts::derive_into(&candidates[i], &env, facts);
+        link::set_facts(&links, &candidates, i, facts);
+        if referrers.is_some() {
+            link::set_referral_facts(&links, &candidates, i, facts, referrers);
+        }
         let (findings, not_evaluated) = eval::evaluate(pack, &root, &candidates[i], facts, layers);
         let (score, verdict) = score::score(pack, &findings);
-        (findings, not_evaluated, score, verdict)
+        if let (Some(bar), None) = (bar, referrers) {
+            bar.inc(1);
+        }
+        let keep = keep_facts_of.is_some_and(|id| *candidates[i].id == *id);
+        (
+            keep.then(|| facts.clone()),
+            (findings, not_evaluated, score, verdict),
+        )
     };
     let mut results: Vec<_> = (0..candidates.len())
         .into_par_iter()
-        .map_init(Facts::default, |facts, i| {
-            facts::derive_into(&candidates[i], &env, facts);
-            link::set_facts(&links, &candidates, i, facts);
-            let r = evaluate(i, facts);
-            if let Some(bar) = bar {
-                bar.inc(1);
-            }
-            // Facts are large; a scan keeps only what the rules concluded.
-            let keep = keep_facts_of.is_some_and(|id| *candidates[i].id == *id);
-            (keep.then(|| facts.clone()), r)
-        })
+        .map_init(Facts::default, |facts, i| screen_one(i, facts, None))
         .collect();
     let verdicts: Vec<Verdict> = results.iter().map(|r| r.1 .3).collect();
     let again = link::referral_changes(&links, &verdicts);
+    // Few are redone: only those whose referrer turned out flagged.
     let redone: Vec<_> = again
         .par_iter()
-        .map(|&i| {
-            // Derived again rather than kept for every candidate: few are redone.
-            let mut facts = facts::derive(&candidates[i], &env);
-            link::set_facts(&links, &candidates, i, &mut facts);
-            link::set_referral_facts(&links, &candidates, i, &mut facts, Some(&verdicts));
-            let r = evaluate(i, &facts);
-            let keep = keep_facts_of.is_some_and(|id| *candidates[i].id == *id);
-            (keep.then_some(facts), r)
+        .map_init(Facts::default, |facts, &i| {
+            screen_one(i, facts, Some(&verdicts))
         })
         .collect();
     for (i, r) in again.into_iter().zip(redone) {

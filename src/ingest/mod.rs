@@ -272,8 +272,9 @@ pub fn is_input_name(p: &Path) -> bool {
     matches!(ext.as_str(), "csv" | "tsv" | "json" | "jsonl" | "ndjson")
 }
 
-fn lossy(b: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(b)
+/// About the bytes a record took in its file (its cells and a separator or line end each).
+fn record_bytes(record: &csv::ByteRecord) -> usize {
+    record.as_slice().len() + record.len()
 }
 
 /// A value without the white space around it (borrowed when there is none to take).
@@ -308,7 +309,7 @@ pub fn open(
     })?;
     let preview: Vec<Vec<String>> = reader
         .preview()
-        .map(|r| r.record.iter().map(|c| lossy(c).into_owned()).collect())
+        .map(|r| r.record.iter().map(|c| text(c).into_owned()).collect())
         .collect();
     let Some(detected) = detect(&preview, formats) else {
         let headers = preview
@@ -413,12 +414,12 @@ enum Step<'b, P> {
     Skip,
     /// Counted as a row and rejected.
     Reject(u32, String),
-    /// Counted as a row: its values (`None`: the record's own cells, see [`Values::Cells`]),
+    /// Counted as a row: its record, its values when copied out of it (see [`Rows::values`]),
     /// the adapter's note, what `prepare` made of it (`None` when the adapter says the row
     /// is not about a candidate).
     Row(
         RowRef,
-        Values<'b>,
+        &'b csv::ByteRecord,
         Option<Vec<Option<Cow<'b, str>>>>,
         Option<Box<AdaptNote>>,
         Option<P>,
@@ -556,22 +557,34 @@ where
             let prepared = ahead.then(|| {
                 let row = Row {
                     at,
-                    values: match &vals {
-                        Some(v) => Values::Owned(v),
-                        None => Values::Cells(&raw.record, self.columns),
-                    },
+                    values: self.values(&raw.record, &vals),
                     note: note.as_deref().unwrap_or(&plain_note),
                 };
                 (self.prepare)(&row, self.ts)
             });
-            let cells = Values::Cells(&raw.record, self.columns);
-            Step::Row(at, cells, vals, note, prepared)
+            Step::Row(at, &raw.record, vals, note, prepared)
         };
         (start..batch.len())
             .into_par_iter()
             .with_min_len(64)
             .map(step)
             .collect()
+    }
+
+    /// A row's values: copied out when `copied` (adapters, text that is not UTF-8), else the
+    /// record's own cells.
+    fn values<'v>(
+        &self,
+        record: &'v csv::ByteRecord,
+        copied: &'v Option<Vec<Option<Cow<'v, str>>>>,
+    ) -> Values<'v>
+    where
+        'a: 'v,
+    {
+        match copied {
+            Some(v) => Values::Owned(v),
+            None => Values::Cells(record, self.columns),
+        }
     }
 
     /// In file order: count, reject, fold.
@@ -583,14 +596,14 @@ where
     ) {
         let plain_note = AdaptNote::default();
         for step in steps {
-            let (at, cells, vals, note, prepared) = match step {
+            let (at, record, vals, note, prepared) = match step {
                 Step::Skip => continue,
                 Step::Reject(line, reason) => {
                     report.rows += 1;
                     report.reject(line, reason);
                     continue;
                 }
-                Step::Row(at, cells, vals, note, prepared) => (at, cells, vals, note, prepared),
+                Step::Row(at, record, vals, note, prepared) => (at, record, vals, note, prepared),
             };
             report.rows += 1;
             let note = note.as_deref().unwrap_or(&plain_note);
@@ -601,10 +614,7 @@ where
             };
             let row = Row {
                 at,
-                values: match &vals {
-                    Some(v) => Values::Owned(v),
-                    None => cells,
-                },
+                values: self.values(record, &vals),
                 note,
             };
             match fold(&row, prepared, self.ts, report) {
@@ -632,7 +642,7 @@ impl Input {
         let (mut rows, mut bytes) = (0usize, 0usize);
         for r in self.reader.preview() {
             rows += 1;
-            bytes += r.record.as_slice().len() + r.record.len();
+            bytes += record_bytes(&r.record);
         }
         let size = std::fs::metadata(&self.path).map_or(0, |m| m.len() as usize);
         if rows < 2 || bytes == 0 {
@@ -692,7 +702,7 @@ impl Input {
                 let bytes: usize = batch
                     .iter()
                     .flatten()
-                    .map(|r| r.record.as_slice().len() + r.record.len())
+                    .map(|r| record_bytes(&r.record))
                     .sum();
                 bar.inc(bytes as u64);
             }
@@ -701,7 +711,8 @@ impl Input {
                 reader.recycle(raw.record);
             }
         };
-        // Two batches in turn: while one is folded, the other is read and prepared.
+        // Two batches in turn: while one is folded, the other is read and prepared. Written
+        // out for each: a batch's steps borrow it, so the two cannot be swapped.
         let (mut a, mut b) = (Vec::with_capacity(reader::BATCH), Vec::new());
         reader.next_batch(&mut a);
         let mut steps_a = rows.steps(&a, &mut walk);

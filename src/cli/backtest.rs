@@ -129,30 +129,13 @@ pub fn run(labels: &Path, a: &ScanArgs) -> anyhow::Result<Exit> {
         fraud.n, honest.n, unlabelled, pack.hash
     );
     println!("\nverdicts");
-    println!(
-        "  fraud  caught at review or above  {:>7}  ({}/{})",
-        pct(fraud.review_up, fraud.n),
-        fraud.review_up,
-        fraud.n
-    );
-    println!(
-        "  fraud  caught at escalate         {:>7}  ({}/{})",
-        pct(fraud.escalate, fraud.n),
-        fraud.escalate,
-        fraud.n
-    );
-    println!(
-        "  honest sent to review or above    {:>7}  ({}/{})",
-        pct(honest.review_up, honest.n),
-        honest.review_up,
-        honest.n
-    );
-    println!(
-        "  honest escalated                  {:>7}  ({}/{})",
-        pct(honest.escalate, honest.n),
-        honest.escalate,
-        honest.n
-    );
+    let rate = |label: &str, n: usize, d: usize| {
+        println!("  {label:<34}{:>7}  ({n}/{d})", pct(n, d));
+    };
+    rate("fraud  caught at review or above", fraud.review_up, fraud.n);
+    rate("fraud  caught at escalate", fraud.escalate, fraud.n);
+    rate("honest sent to review or above", honest.review_up, honest.n);
+    rate("honest escalated", honest.escalate, honest.n);
     let flagged = fraud.review_up + honest.review_up;
     let flagged_e = fraud.escalate + honest.escalate;
     println!(

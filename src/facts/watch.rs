@@ -43,8 +43,8 @@ fn kind_bit(kind: &str) -> u16 {
     TYPES.iter().position(|t| *t == kind).map_or(0, |i| 1 << i)
 }
 
-/// The normalised key of a value of a type.
-pub fn key(kind: &str, value: &str) -> Option<String> {
+/// The normalised key of a value of a type (addresses are kept by value, not by key).
+fn key(kind: &str, value: &str) -> Option<String> {
     match kind {
         "email" => norm::email(value),
         "phone" => norm::phone(value, None).map(|d| {
@@ -57,7 +57,6 @@ pub fn key(kind: &str, value: &str) -> Option<String> {
         }
         "address" => norm::address(value),
         "domain" => norm::opaque(value.trim_start_matches('@')),
-        "ip" => crate::ingest::values::parse_ip(value).map(|ip| ip.to_string()),
         _ => norm::opaque(value),
     }
 }

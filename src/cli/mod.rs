@@ -162,9 +162,6 @@ pub fn load_pack(dir: Option<&Path>) -> anyhow::Result<Pack> {
 
 /// The scan behind `scan`, `explain` and `backtest`: the pack, the databases, the inputs.
 /// `only` names the candidate whose facts are kept for `explain`.
-/// Inputs at least this large (bytes) get progress bars.
-const PROGRESS_FROM: u64 = 64 << 20;
-
 pub fn screen(a: &ScanArgs, only: Option<&str>) -> anyhow::Result<(Pack, crate::engine::Scan)> {
     if let Some(n) = a.threads {
         anyhow::ensure!(n >= 1, "--threads must be at least 1");
@@ -185,28 +182,13 @@ pub fn screen(a: &ScanArgs, only: Option<&str>) -> anyhow::Result<(Pack, crate::
         tz: parse_tz(&a.tz)?,
         formats: formats(&a.mapping)?,
         only: only.map(str::to_string),
-        progress: !a.quiet
-            && std::io::IsTerminal::is_terminal(&std::io::stderr())
-            && input_bytes(&a.paths) >= PROGRESS_FROM,
+        progress: !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     let scan = crate::engine::run(&opts, &reference)?;
     Ok((pack, scan))
 }
 
 /// Opens the `--geoip` databases; without any, the `.mmdb` files inside the scanned folders.
-/// Total size of the named files and folders (for deciding on progress bars).
-fn input_bytes(paths: &[PathBuf]) -> u64 {
-    crate::ingest::discover(paths)
-        .map(|files| {
-            files
-                .iter()
-                .filter_map(|p| std::fs::metadata(p).ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 pub fn open_geo(a: &ScanArgs) -> anyhow::Result<MmdbGeo> {
     if a.geoip.is_empty() {
         let found = crate::ingest::discover_databases(&a.paths);

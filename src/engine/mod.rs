@@ -40,7 +40,8 @@ pub struct Options<'a> {
     /// The candidate whose facts are kept for `explain` (everyone is still screened: linking
     /// needs them all).
     pub only: Option<String>,
-    /// Show progress bars on standard error (only drawn when it is a terminal).
+    /// Show progress bars on standard error when the inputs are large (at least
+    /// [`PROGRESS_FROM`] bytes); drawn only when it is a terminal.
     pub progress: bool,
 }
 
@@ -437,6 +438,9 @@ impl SeenSignIns {
     }
 }
 
+/// Inputs at least this large (bytes) get progress bars.
+pub const PROGRESS_FROM: u64 = 64 << 20;
+
 /// Whether `HIRESCREEN_TIMINGS` asks for stage timings on stderr (read once).
 pub fn timings() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
@@ -484,10 +488,10 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         }
     }
     inputs.sort_by_key(|i| (i.kind(), i.id));
-    let reading = opts.progress.then(|| {
-        let bytes = inputs.iter().map(|i| i.size()).sum();
-        progress_bar(bytes, "reading", "{binary_bytes}/{binary_total_bytes}")
-    });
+    let bytes: u64 = inputs.iter().map(|i| i.size()).sum();
+    let progress = opts.progress && bytes >= PROGRESS_FROM;
+    let reading =
+        progress.then(|| progress_bar(bytes, "reading", "{binary_bytes}/{binary_total_bytes}"));
     for i in &mut inputs {
         i.progress = reading.clone();
     }
@@ -731,9 +735,8 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     if let Some(bar) = reading {
         bar.finish_and_clear();
     }
-    let screening = opts
-        .progress
-        .then(|| progress_bar(candidates.len() as u64, "screening", "{pos}/{len}"));
+    let screening =
+        progress.then(|| progress_bar(candidates.len() as u64, "screening", "{pos}/{len}"));
     let (screened, links) = screen_with(
         candidates,
         pack,

@@ -644,7 +644,7 @@ impl Input {
             rows += 1;
             bytes += record_bytes(&r.record);
         }
-        let size = std::fs::metadata(&self.path).map_or(0, |m| m.len() as usize);
+        let size = self.size() as usize;
         if rows < 2 || bytes == 0 {
             return 0;
         }

@@ -144,8 +144,8 @@ pub struct Row<'a> {
 #[derive(Clone, Copy)]
 enum Values<'a> {
     /// In the record as read, which is valid UTF-8 field by field: field `f` is the cell at
-    /// `columns[f]`, read only if asked for.
-    Cells(&'a csv::ByteRecord, &'a [Option<usize>]),
+    /// `columns[f]`, sliced out of the record's text (checked once) only if asked for.
+    Cells(&'a csv::ByteRecord, &'a str, &'a [Option<usize>]),
     /// Rewritten by an adapter, or read with replacement characters; trimmed.
     Owned(&'a [Option<Cow<'a, str>>]),
 }
@@ -154,10 +154,8 @@ impl Row<'_> {
     /// A value, trimmed; `None` when empty.
     pub fn get(&self, field: usize) -> Option<&str> {
         let v = match self.values {
-            Values::Cells(record, columns) => {
-                let cell = record.get((*columns.get(field)?)?)?;
-                // Checked valid when the row was read (see `Values::Cells`).
-                std::str::from_utf8(cell).ok()?.trim()
+            Values::Cells(record, text, columns) => {
+                text.get(record.range((*columns.get(field)?)?)?)?.trim()
             }
             Values::Owned(values) => values.get(field)?.as_deref()?,
         };
@@ -165,13 +163,20 @@ impl Row<'_> {
     }
 }
 
-/// True when every cell of the record is valid UTF-8: the record's bytes are, and every
-/// cell ends on a character boundary (one pass over the record, not one per cell).
-fn cells_are_utf8(record: &csv::ByteRecord) -> bool {
-    let Ok(all) = std::str::from_utf8(record.as_slice()) else {
-        return false;
-    };
-    (0..record.len()).all(|i| record.range(i).is_some_and(|r| all.is_char_boundary(r.end)))
+/// The record's bytes as text when every cell is valid UTF-8: the bytes are, and every cell
+/// ends on a character boundary (one pass over the record, not one per cell).
+fn record_text(record: &csv::ByteRecord) -> Option<&str> {
+    let all = std::str::from_utf8(record.as_slice()).ok()?;
+    (0..record.len())
+        .all(|i| record.range(i).is_some_and(|r| all.is_char_boundary(r.end)))
+        .then_some(all)
+}
+
+/// A row's values: in the record (its text, checked) or copied out of it.
+enum Text<'b> {
+    InPlace(&'b str),
+    /// Rewritten by an adapter, or read with replacement characters; trimmed.
+    Copied(Vec<Option<Cow<'b, str>>>),
 }
 
 /// A recognised input file, ready to stream.
@@ -414,13 +419,13 @@ enum Step<'b, P> {
     Skip,
     /// Counted as a row and rejected.
     Reject(u32, String),
-    /// Counted as a row: its record, its values when copied out of it (see [`Rows::values`]),
-    /// the adapter's note, what `prepare` made of it (`None` when the adapter says the row
-    /// is not about a candidate).
+    /// Counted as a row: its record, where its values are (see [`Rows::values`]), the
+    /// adapter's note, what `prepare` made of it (`None` when the adapter says the row is not
+    /// about a candidate).
     Row(
         RowRef,
         &'b csv::ByteRecord,
-        Option<Vec<Option<Cow<'b, str>>>>,
+        Text<'b>,
         Option<Box<AdaptNote>>,
         Option<P>,
     ),
@@ -516,17 +521,17 @@ where
             }
             // The record's cells serve as they are when they are valid UTF-8 and no adapter
             // rewrites them; otherwise the values are copied out (and trimmed) here.
-            let mut vals: Option<Vec<Option<Cow<'b, str>>>> = None;
-            if self.adapter.is_some() || !cells_are_utf8(&raw.record) {
-                vals = Some(
+            let mut vals = match record_text(&raw.record) {
+                Some(t) if self.adapter.is_none() => Text::InPlace(t),
+                _ => Text::Copied(
                     self.columns
                         .iter()
                         .map(|c| c.and_then(|i| raw.record.get(i)).map(|b| trimmed(text(b))))
                         .collect(),
-                );
-            }
+                ),
+            };
             let mut note = None;
-            if let (Some(adapt), Some(v)) = (self.adapter, vals.as_mut()) {
+            if let (Some(adapt), Text::Copied(v)) = (self.adapter, &mut vals) {
                 let mut owned: Vec<Option<String>> = v
                     .iter()
                     .map(|v| v.as_ref().map(|s| s.to_string()))
@@ -571,19 +576,15 @@ where
             .collect()
     }
 
-    /// A row's values: copied out when `copied` (adapters, text that is not UTF-8), else the
-    /// record's own cells.
-    fn values<'v>(
-        &self,
-        record: &'v csv::ByteRecord,
-        copied: &'v Option<Vec<Option<Cow<'v, str>>>>,
-    ) -> Values<'v>
+    /// A row's values: copied out (adapters, text that is not UTF-8), or the record's own
+    /// cells.
+    fn values<'v>(&self, record: &'v csv::ByteRecord, text: &'v Text<'v>) -> Values<'v>
     where
         'a: 'v,
     {
-        match copied {
-            Some(v) => Values::Owned(v),
-            None => Values::Cells(record, self.columns),
+        match text {
+            Text::Copied(v) => Values::Owned(v),
+            Text::InPlace(t) => Values::Cells(record, t, self.columns),
         }
     }
 

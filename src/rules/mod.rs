@@ -15,7 +15,7 @@ use crate::facts::{FactType, SCHEMA};
 use crate::model::{app, interview, Family, Severity, Verdict};
 use cel::{Env, Program};
 use model::{PackConfig, RuleDef, RuleFile, RuleTest};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -189,8 +189,24 @@ fn check_names(
     src: &str,
     base: usize,
 ) -> (Vec<usize>, Vec<usize>, bool, bool) {
-    let ident =
-        regex::Regex::new(r"\b(app|facts)\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex");
+    use regex::Regex;
+    use std::sync::LazyLock;
+    // Compiled once per process, not once per rule: compiling these was most of the time a
+    // small scan took to start.
+    static IDENT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(app|facts)\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex")
+    });
+    static ITER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(logins|interviews)\.(?:exists|all|exists_one|filter|map)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,")
+            .expect("static regex")
+    });
+    static BARE: LazyLock<[Regex; 2]> = LazyLock::new(|| {
+        ["logins", "interviews"]
+            .map(|name| Regex::new(&format!(r"(^|[^.\w]){name}\b")).expect("static regex"))
+    });
+    static MEMBER: LazyLock<std::sync::Mutex<HashMap<String, Regex>>> =
+        LazyLock::new(Default::default);
+    let ident = &*IDENT;
     let mut apps = Vec::new();
     let mut facts = Vec::new();
     for c in ident.captures_iter(src) {
@@ -212,19 +228,23 @@ fn check_names(
         }
     }
     // Iteration variables of macros over logins and interviews.
-    let iter = regex::Regex::new(r"\b(logins|interviews)\.(?:exists|all|exists_one|filter|map)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,")
-        .expect("static regex");
+    let iter = &*ITER;
     let ikeys = interview_keys();
     let mut reads = (false, false);
     for c in iter.captures_iter(src) {
         let list = &c[1];
         let var = &c[2];
         let keys: &[&str] = if list == "logins" { LOGIN_KEYS } else { &ikeys };
-        let member = regex::Regex::new(&format!(
-            r"\b{}\.([A-Za-z_][A-Za-z0-9_]*)",
-            regex::escape(var)
-        ))
-        .expect("escaped regex");
+        let member = {
+            let mut cache = MEMBER.lock().unwrap_or_else(|e| e.into_inner());
+            cache
+                .entry(var.to_string())
+                .or_insert_with(|| {
+                    let pattern = format!(r"\b{}\.([A-Za-z_][A-Za-z0-9_]*)", regex::escape(var));
+                    Regex::new(&pattern).expect("escaped regex")
+                })
+                .clone()
+        };
         for m in member.captures_iter(src) {
             let name = &m[1];
             if !keys.contains(&name) {
@@ -234,13 +254,8 @@ fn check_names(
         }
     }
     // The lists as variables, not `facts.logins` or `facts.interviews_outside_claim`.
-    let bare = |name: &str| {
-        regex::Regex::new(&format!(r"(^|[^.\w]){name}\b"))
-            .expect("static regex")
-            .is_match(src)
-    };
-    reads.0 = bare("logins");
-    reads.1 = bare("interviews");
+    reads.0 = BARE[0].is_match(src);
+    reads.1 = BARE[1].is_match(src);
     apps.sort();
     apps.dedup();
     facts.sort();

@@ -107,7 +107,7 @@ impl Pipeline {
                 let mut batch = Vec::with_capacity(BATCH);
                 let mut done = false;
                 while batch.len() < BATCH {
-                    let mut record = pool.pop().unwrap_or_default();
+                    let mut record = pool.pop().unwrap_or_else(fresh_record);
                     let next_line = || index.lock().map(|mut i| i.next_start()).unwrap_or(0);
                     match rdr.read_byte_record(&mut record) {
                         Ok(false) => {
@@ -262,20 +262,27 @@ impl LineIndex {
         }
     }
 
-    /// Byte by byte from a quote (or inside quotes) until outside quotes again; returns how
-    /// many bytes it took (at least one).
+    /// From a quote (or inside quotes) until outside quotes again; returns how many bytes it
+    /// took (at least one). Inside quotes only a quote changes the state, so the text up to
+    /// the next quote is skipped at once (counting its line ends); the rest is byte by byte.
     fn quoted(&mut self, bytes: &[u8]) -> usize {
         let (mut state, mut line, delim) = (self.state, self.line, self.delim);
         let mut used = 0;
-        for &b in bytes {
+        while used < bytes.len() {
             if used > 0 && matches!(state, Scan::StartRecord | Scan::StartField | Scan::InField) {
                 break;
             }
-            used += 1;
-            if state == Scan::InQuotes && b != b'"' {
-                line += (b == b'\n') as u32;
-                continue;
+            if state == Scan::InQuotes {
+                let rest = &bytes[used..];
+                let k = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+                line += memchr::memchr_iter(b'\n', &rest[..k]).count() as u32;
+                used += k;
+                if used == bytes.len() {
+                    break;
+                }
             }
+            let b = bytes[used];
+            used += 1;
             state = step(state, b, delim, line, &mut self.starts);
             line += (b == b'\n') as u32;
         }
@@ -507,7 +514,7 @@ impl RecordReader {
     fn read_next(&mut self) -> Option<Result<RawRow, RowError>> {
         match &mut self.inner {
             Inner::Csv(rdr, index) => {
-                let mut record = self.spare.take().unwrap_or_default();
+                let mut record = self.spare.take().unwrap_or_else(fresh_record);
                 let next_line = || index.lock().map(|mut i| i.next_start()).unwrap_or(0);
                 match rdr.read_byte_record(&mut record) {
                     Ok(false) => None,
@@ -569,6 +576,12 @@ impl RecordReader {
         }
         self.read_next()
     }
+}
+
+/// A new record with room for a typical export row, so the parser does not grow it from
+/// nothing by doubling (ten reallocations for an application row).
+fn fresh_record() -> ByteRecord {
+    ByteRecord::with_capacity(1024, 32)
 }
 
 /// True when every cell of the record is empty or white space.

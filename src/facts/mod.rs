@@ -240,11 +240,11 @@ fn info_country(i: &IpInfo) -> Option<&str> {
 
 /// Countries with their sign-in counts, most first: `CN (3)`, or `CN (3, from the export)`
 /// when every sign-in located there was located by the export, not a database.
-fn pct_list(map: BTreeMap<String, u32>, from_export: &BTreeMap<String, bool>) -> Vec<String> {
-    let mut v: Vec<(String, u32)> = map.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+fn pct_list(map: BTreeMap<&str, u32>, from_export: &BTreeMap<&str, bool>) -> Vec<String> {
+    let mut v: Vec<(&str, u32)> = map.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     v.into_iter()
-        .map(|(k, n)| match from_export.get(&k) {
+        .map(|(k, n)| match from_export.get(k) {
             Some(true) => format!("{k} ({n}, from the export)"),
             _ => format!("{k} ({n})"),
         })
@@ -341,8 +341,12 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
         return;
     }
     // Tokenised once: every name shown in a call is compared with these.
-    let full = names::tokens(c.app.get(app::FULL_NAME).unwrap_or(""));
+    let full_text = c.app.get(app::FULL_NAME).unwrap_or("");
+    let full = names::tokens(full_text);
     let doc = c.app.get(app::ID_DOC_NAME).map(names::tokens);
+    // A name shown exactly as claimed (up to ASCII case) has the claimed tokens: it matches
+    // without being split, when the claimed name has tokens at all.
+    let is_claimed_text = |n: &str| !full.is_empty() && n.eq_ignore_ascii_case(full_text);
     let matches_claimed = |t: &[String]| {
         names::similarity_tokens(t, &full) >= 0.8
             || doc
@@ -378,6 +382,9 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
             }
         }
         for (n, src) in shown {
+            if is_claimed_text(&n) {
+                continue;
+            }
             let t = names::tokens(&n);
             if !names::is_generic_tokens(&t) && !matches_claimed(&t) {
                 unmatched.insert(n);
@@ -385,7 +392,7 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
             }
         }
         if let Some(n) = iv.get(interview::LIVE_ID_NAME) {
-            if names::similarity_tokens(&names::tokens(n), &full) < 0.8 {
+            if !is_claimed_text(n) && names::similarity_tokens(&names::tokens(n), &full) < 0.8 {
                 bump(LIVE_ID_NAME_MISMATCH, cell(interview::LIVE_ID_NAME));
             }
         }
@@ -588,11 +595,12 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
     }
     // Countries.
     let mut geo = 0i64;
-    let mut countries: BTreeMap<String, u32> = BTreeMap::new();
+    // Keyed by the country as the address records spell it (no copies).
+    let mut countries: BTreeMap<&str, u32> = BTreeMap::new();
     // Per country: were all its sign-ins located by the export rather than a database?
-    let mut from_export: BTreeMap<String, bool> = BTreeMap::new();
-    let mut outside: BTreeMap<String, u32> = BTreeMap::new();
-    let mut direct_outside: BTreeMap<String, u32> = BTreeMap::new();
+    let mut from_export: BTreeMap<&str, bool> = BTreeMap::new();
+    let mut outside: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut direct_outside: BTreeMap<&str, u32> = BTreeMap::new();
     let (mut n_out, mut n_direct_out, mut n_direct) = (0i64, 0i64, 0i64);
     let (mut out_src, mut direct_src) = (vec![claim_src], vec![claim_src]);
     let (mut anon, mut anon_out) = (0i64, 0i64);
@@ -632,18 +640,18 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
         if !info.anonymized() {
             n_direct += g.count as i64;
         }
-        *countries.entry(country.to_string()).or_default() += g.count;
-        *from_export.entry(country.to_string()).or_insert(true) &= info.country_from_export;
+        *countries.entry(country).or_default() += g.count;
+        *from_export.entry(country).or_insert(true) &= info.country_from_export;
         if let Some(cl) = &claim.country {
             if !cl.eq_ignore_ascii_case(country) {
                 n_out += g.count as i64;
-                *outside.entry(country.to_string()).or_default() += g.count;
+                *outside.entry(country).or_default() += g.count;
                 out_src.push(g.first);
                 if info.anonymized() {
                     anon_out += g.count as i64;
                 } else {
                     n_direct_out += g.count as i64;
-                    *direct_outside.entry(country.to_string()).or_default() += g.count;
+                    *direct_outside.entry(country).or_default() += g.count;
                     direct_src.push(g.first);
                 }
             }
@@ -1044,9 +1052,8 @@ mod tests {
 
     #[test]
     fn countries_located_only_by_the_export_say_so() {
-        let counts: BTreeMap<String, u32> = [("CN".to_string(), 3), ("US".to_string(), 1)].into();
-        let from_export: BTreeMap<String, bool> =
-            [("CN".to_string(), true), ("US".to_string(), false)].into();
+        let counts: BTreeMap<&str, u32> = [("CN", 3), ("US", 1)].into();
+        let from_export: BTreeMap<&str, bool> = [("CN", true), ("US", false)].into();
         assert_eq!(
             pct_list(counts.clone(), &from_export),
             ["CN (3, from the export)", "US (1)"]

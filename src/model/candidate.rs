@@ -99,10 +99,13 @@ impl Fields {
         cols: ColumnNumbers,
         values: impl IntoIterator<Item = Option<&'v str>>,
     ) -> Fields {
-        let mut text = String::new();
-        let mut ends = Vec::new();
+        // Sized exactly first: growing the string, then shrinking it into a box, was a
+        // visible share of reading applications and interviews.
+        let values: Vec<&str> = values.into_iter().map(|v| v.unwrap_or("")).collect();
+        let mut text = String::with_capacity(values.iter().map(|v| v.len()).sum());
+        let mut ends = Vec::with_capacity(values.len());
         for v in values {
-            text.push_str(v.unwrap_or(""));
+            text.push_str(v);
             ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
         }
         // Past 4 GB in one row (not a real export) later values read as unknown.

@@ -26,8 +26,7 @@ const MIN_SHINGLES: usize = 8;
 
 /// Folded words of a text.
 fn words(s: &str) -> Vec<String> {
-    deunicode::deunicode(s)
-        .to_ascii_lowercase()
+    crate::norm::fold(s)
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_string)
@@ -53,7 +52,7 @@ fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
-    let folded = deunicode::deunicode(text).to_ascii_lowercase();
+    let folded = crate::norm::fold(text);
     let mut spans = Vec::new();
     let mut start = None;
     for (i, b) in folded.bytes().chain([b' ']).enumerate() {
@@ -163,7 +162,10 @@ fn seeds() -> Seeds {
     s
 }
 
-/// The band hashes of one shingle set.
+/// The band hashes of one shingle set. Compiled also for AVX2 and chosen at run time where
+/// the processor has it: the baseline x86-64 instruction set has no 32-bit lane multiply or
+/// unsigned minimum, and this loop was the largest cost of linking. Same results either way.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 fn bands(sh: &[u64], seeds: &Seeds) -> [u32; BANDS] {
     let mut mins = [u32::MAX; BANDS * ROWS];
     for &x in sh {

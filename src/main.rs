@@ -5,7 +5,6 @@ use clap::Parser;
 use hirescreen::cli::{self, Cli};
 
 fn main() {
-    no_transparent_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -30,21 +29,6 @@ fn main() {
             }
             std::process::exit(2);
         }
-    }
-}
-
-/// Turns transparent huge pages off for this process. The allocator returns freed memory
-/// to the system and takes it again as a scan moves from file to file; with huge pages each
-/// such fault cleared 2 MB. When this was added it was over a tenth of a scan's time in
-/// profiles (`sys` time fell from 2.8 s to 1.1 s on the 100k benchmark corpus, wall time by
-/// about 1 s). After later changes cut the allocation churn, on and off measured the same at
-/// 100k and could not be told apart in the noise at 1M; it is kept for the steadier `sys` time.
-fn no_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and touches no memory of
-    // ours; a kernel without it returns an error, which changes nothing.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 

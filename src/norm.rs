@@ -117,21 +117,39 @@ const ADDRESS_WORDS: &[(&str, &str)] = &[
     ("fort", "ft"),
 ];
 
+/// Text folded to lower-case ASCII: accents and other scripts transliterated (only when
+/// there are any: most values are ASCII already).
+pub fn fold(s: &str) -> String {
+    match s.is_ascii() {
+        true => s.to_ascii_lowercase(),
+        false => deunicode::deunicode(s).to_ascii_lowercase(),
+    }
+}
+
+/// [`ADDRESS_WORDS`] sorted by the long form, for a binary search per word.
+static ADDRESS_WORDS_SORTED: std::sync::LazyLock<Vec<(&str, &str)>> =
+    std::sync::LazyLock::new(|| {
+        let mut v = ADDRESS_WORDS.to_vec();
+        v.sort_unstable();
+        v
+    });
+
 /// A postal address folded for comparison: "12 Oak Street, Apt. 4B" = "12 oak st apt 4b".
 pub fn address(s: &str) -> Option<String> {
-    let ascii = deunicode::deunicode(s)
-        .to_ascii_lowercase()
-        .replace('#', " apt ");
+    let mut ascii = fold(s);
+    if ascii.contains('#') {
+        ascii = ascii.replace('#', " apt ");
+    }
     let mut out: Vec<&str> = Vec::new();
     for w in ascii.split(|c: char| !c.is_ascii_alphanumeric()) {
         if w.is_empty() {
             continue;
         }
-        let w = ADDRESS_WORDS
-            .iter()
-            .find(|(long, _)| *long == w)
-            .map(|(_, short)| *short)
-            .unwrap_or(w);
+        let words = &ADDRESS_WORDS_SORTED;
+        let w = match words.binary_search_by_key(&w, |(long, _)| long) {
+            Ok(i) => words[i].1,
+            Err(_) => w,
+        };
         if !w.is_empty() && out.last() != Some(&w) {
             out.push(w);
         }
@@ -192,5 +210,32 @@ mod tests {
         );
         assert_eq!(address("12 Oak St #4B"), Some("12 oak st apt 4b".into()));
         assert_ne!(address("12 Oak Street"), address("14 Oak Street"));
+    }
+
+    #[test]
+    fn every_address_word_is_abbreviated_through_the_sorted_table() {
+        for (long, short) in ADDRESS_WORDS {
+            let want = if short.is_empty() {
+                None
+            } else {
+                Some(short.to_string())
+            };
+            assert_eq!(address(long), want, "{long}");
+        }
+        let mut keys: Vec<&str> = ADDRESS_WORDS.iter().map(|(l, _)| *l).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(
+            keys.len(),
+            ADDRESS_WORDS.len(),
+            "a word has one abbreviation"
+        );
+    }
+
+    #[test]
+    fn folding_transliterates_only_what_needs_it() {
+        assert_eq!(fold("Zoë O'Brien"), "zoe o'brien");
+        assert_eq!(fold("MAIN St"), "main st");
+        assert_eq!(fold("Straße"), "strasse");
     }
 }

@@ -509,7 +509,10 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     // place resolved on its own (in parallel); rows are then added in file order.
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Applications) {
         let cols = input.numbers.clone();
-        candidates.reserve(input.estimated_rows());
+        let rows = input.estimated_rows();
+        candidates.reserve(rows);
+        index.by_id.reserve(rows);
+        index.by_email.reserve(rows);
         let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
             let mut scratch = FileReport::default();
             let a = records::application(row, &cols, ts, &reference.countries, &mut scratch);

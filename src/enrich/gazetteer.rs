@@ -85,7 +85,7 @@ pub struct Gazetteer {
 
 /// Folds a place name: accents, case, punctuation, "St." for "Saint".
 pub fn norm_place(s: &str) -> String {
-    let ascii = deunicode::deunicode(s).to_ascii_lowercase();
+    let ascii = crate::norm::fold(s);
     let mut out = String::with_capacity(ascii.len());
     for word in ascii.split(|c: char| !c.is_ascii_alphanumeric()) {
         if word.is_empty() {

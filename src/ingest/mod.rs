@@ -155,11 +155,20 @@ impl Row<'_> {
     pub fn get(&self, field: usize) -> Option<&str> {
         let v = match self.values {
             Values::Cells(record, text, columns) => {
-                text.get(record.range((*columns.get(field)?)?)?)?.trim()
+                trim(text.get(record.range((*columns.get(field)?)?)?)?)
             }
             Values::Owned(values) => values.get(field)?.as_deref()?,
         };
         (!v.is_empty()).then_some(v)
+    }
+}
+
+/// `str::trim`, with a short way for the usual cell that starts and ends with a printable
+/// ASCII character (no white space to remove).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 

@@ -34,9 +34,10 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    match t.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "t" => Ok(Some(true)),
-        "false" | "no" | "n" | "0" | "f" => Ok(Some(false)),
+    let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
+    match t {
+        _ if is(&["true", "yes", "y", "1", "t"]) => Ok(Some(true)),
+        _ if is(&["false", "no", "n", "0", "f"]) => Ok(Some(false)),
         _ => Err(format!(
             "{t:?} is not a boolean (true/false/yes/no/y/n/1/0)"
         )),

@@ -10,7 +10,7 @@ pub mod watch;
 use crate::enrich::gazetteer::{distance_km, offset_hours, Gazetteer};
 use crate::model::{app, interview, Candidate, Claim, IpInfo, SourceRef, REMOTE_TOOLS};
 use chrono_tz::Tz;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use watch::Watchlist;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -355,7 +355,7 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
     };
     let mut unmatched = BTreeSet::new();
     let mut unmatched_src = Vec::new();
-    let mut counts: HashMap<usize, (i64, Vec<SourceRef>)> = HashMap::new();
+    let mut counts: BTreeMap<usize, (i64, Vec<SourceRef>)> = BTreeMap::new();
     let mut bump = |k: usize, src: SourceRef| {
         let e = counts.entry(k).or_default();
         e.0 += 1;

@@ -72,6 +72,14 @@ impl Countries {
     }
 
     fn find(&self, s: &str) -> Option<&Country> {
+        // A two-letter code (most country cells) folds to its lower case: no allocation.
+        if let &[a, b] = s.as_bytes() {
+            if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() {
+                let key = [a.to_ascii_lowercase(), b.to_ascii_lowercase()];
+                let key = std::str::from_utf8(&key).unwrap_or_default();
+                return self.by_key.get(key).map(|&i| &self.rows[i]);
+            }
+        }
         self.by_key.get(&norm_header(s)).map(|&i| &self.rows[i])
     }
 
@@ -109,5 +117,17 @@ mod tests {
         assert_eq!(c.iso2("Japan"), Some("JP"));
         assert_eq!(c.iso2("Atlantis"), None);
         assert_eq!(c.get("CN").map(|c| c.tz.as_str()), Some("Asia/Shanghai"));
+    }
+
+    #[test]
+    fn two_letter_codes_find_what_the_folded_key_finds() {
+        let c = Countries::builtin();
+        for a in b'A'..=b'Z' {
+            for b in [b'a', b'E', b'k', b'N', b'r', b'Z'] {
+                let s = String::from_utf8(vec![a, b]).unwrap();
+                let slow = c.by_key.get(&norm_header(&s)).map(|&i| &c.rows[i].iso2);
+                assert_eq!(c.find(&s).map(|x| &x.iso2), slow, "{s}");
+            }
+        }
     }
 }

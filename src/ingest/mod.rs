@@ -523,7 +523,8 @@ where
                 return Step::Skip;
             }
             let (n, header_len) = (raw.record.len(), self.header_len);
-            let extra_nonempty = raw.record.iter().skip(header_len).any(|c| !c.is_empty());
+            let extra_nonempty =
+                n > header_len && (header_len..n).any(|i| !raw.record[i].is_empty());
             if n < header_len || extra_nonempty {
                 let why = format!("row has {n} cells where the header has {header_len}");
                 return Step::Reject(raw.line, why);

@@ -62,9 +62,12 @@ pub fn application(
         fold_country(&mut fields, f, countries, report, label);
     }
     // Citizenship is free text more often than a code: fold it only when it is a country.
-    if let Some(code) = fields.get(app::CITIZENSHIP).and_then(|c| countries.iso2(c)) {
-        let code = code.to_string();
-        fields.set(app::CITIZENSHIP, Some(&code));
+    let citizenship = fields.get(app::CITIZENSHIP);
+    if let Some(code) = citizenship.and_then(|c| countries.iso2(c)) {
+        if citizenship != Some(code) {
+            let code = code.to_string();
+            fields.set(app::CITIZENSHIP, Some(&code));
+        }
     }
     let line = row.at.line;
     let applied_at = match fields.get(app::APPLIED_AT).map(|s| ts.parse(s)) {

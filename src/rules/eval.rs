@@ -11,6 +11,7 @@ use cel::common::traits::Indexer;
 use cel::common::types::{CelString, Type as CelTypeRef, MAP_TYPE};
 use cel::common::value::{CowVal, Val};
 use cel::{Context, Env, Value};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -68,7 +69,7 @@ fn map(entries: Vec<(&str, Value)>) -> Value {
 /// Name → index tables for the lazily bound records (constant data, built once).
 fn index_of(
     names: &'static [&'static str],
-    cell: &'static OnceLock<HashMap<&'static str, usize>>,
+    cell: &'static OnceLock<FxHashMap<&'static str, usize>>,
     key: &str,
 ) -> Option<usize> {
     cell.get_or_init(|| names.iter().enumerate().map(|(i, n)| (*n, i)).collect())
@@ -76,8 +77,8 @@ fn index_of(
         .copied()
 }
 
-static APP_INDEX: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
-static FACT_INDEX: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+static APP_INDEX: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
+static FACT_INDEX: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
 static FACT_NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
 
 fn fact_names() -> &'static [&'static str] {

@@ -286,15 +286,34 @@ fn fast_utc(b: &[u8]) -> Option<i64> {
     }
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    // Day validity (Feb 30 and the like) is left to chrono.
-    let date = NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)?;
     if hh > 23 || mm > 59 || ss > 60 {
         return None;
     }
-    let days = date
-        .signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1)?)
-        .num_days();
+    let days = days_from_civil(y, m, d)?;
     Some(days * 86_400 + hh * 3600 + mm * 60 + ss.min(59))
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date; `None` for a date that does not exist
+/// (month 13, Feb 30, Feb 29 outside leap years). The civil-from-days inverse of H. Hinnant's
+/// "chrono-Compatible Low-Level Date Algorithms"; a test checks it against chrono.
+fn days_from_civil(y: i64, m: i64, d: i64) -> Option<i64> {
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d < 1 || d > month_days {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
 }
 
 fn parse_clock(t: &str) -> Option<NaiveTime> {
@@ -423,5 +442,21 @@ mod tests {
             order_evidence(["2025-01-02"].into_iter()),
             OrderEvidence::Unknown
         );
+    }
+
+    #[test]
+    fn civil_days_agree_with_chrono_on_every_day_and_reject_what_it_rejects() {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        for y in [
+            0, 1, 1899, 1900, 1969, 1970, 1999, 2000, 2024, 2025, 2100, 2400, 9999,
+        ] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let want = NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
+                        .map(|date| date.signed_duration_since(epoch).num_days());
+                    assert_eq!(days_from_civil(y, m, d), want, "{y}-{m}-{d}");
+                }
+            }
+        }
     }
 }

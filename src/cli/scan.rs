@@ -33,7 +33,7 @@ pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
         eprintln!("hirescreen: warning: {w}");
     }
     let format = format_for(a);
-    let written = std::time::Instant::now();
+    let written = crate::engine::Stopwatch::start();
     match &a.output {
         Some(p) => {
             let f = std::fs::File::create(p)
@@ -50,10 +50,7 @@ pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
         }
     }
     if crate::engine::timings() {
-        eprintln!(
-            "hirescreen: timing report {:.3} s",
-            written.elapsed().as_secs_f64()
-        );
+        eprintln!("hirescreen: timing report {}", written.show());
     }
     let worst = scan
         .screened

@@ -447,9 +447,49 @@ pub fn timings() -> bool {
     *ON.get_or_init(|| std::env::var_os("HIRESCREEN_TIMINGS").is_some())
 }
 
+/// Wall and processor time since it started, for the `HIRESCREEN_TIMINGS` lines: the
+/// processor time (all threads, user and system, from `/proc/self/stat`) shows how well a
+/// stage used the cores.
+pub struct Stopwatch {
+    wall: std::time::Instant,
+    cpu: Option<f64>,
+}
+
+impl Stopwatch {
+    pub fn start() -> Stopwatch {
+        Stopwatch {
+            wall: std::time::Instant::now(),
+            cpu: cpu_seconds(),
+        }
+    }
+
+    pub fn secs(&self) -> f64 {
+        self.wall.elapsed().as_secs_f64()
+    }
+
+    /// `1.234 s (cpu 2.1 s)`, or without the processor time where it cannot be read.
+    pub fn show(&self) -> String {
+        match (self.cpu, cpu_seconds()) {
+            (Some(a), Some(b)) => format!("{:.3} s (cpu {:.1} s)", self.secs(), b - a),
+            _ => format!("{:.3} s", self.secs()),
+        }
+    }
+}
+
+/// User and system time of the process so far (Linux; clock ticks of 1/100 s).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut f = rest.split(' ');
+    let utime: f64 = f.nth(11)?.parse().ok()?;
+    let stime: f64 = f.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 /// Runs a scan.
 pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
-    let started = std::time::Instant::now();
+    let started = Stopwatch::start();
     let pack = opts.pack;
     let mut files = FileTable::default();
     let mut warnings = Vec::new();
@@ -730,10 +770,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         }
     }
     if timings() {
-        eprintln!(
-            "hirescreen: timing ingest {:.3} s",
-            started.elapsed().as_secs_f64()
-        );
+        eprintln!("hirescreen: timing ingest {}", started.show());
     }
     if let Some(bar) = reading {
         bar.finish_and_clear();
@@ -803,16 +840,16 @@ fn screen_with(
 ) -> (Vec<Screened>, Links) {
     let show_timings = timings();
     let rss_before = show_timings.then(resident_mb).flatten();
-    let t = std::time::Instant::now();
+    let t = Stopwatch::start();
     let links = link::link(&candidates, &LinkOptions::default());
-    let link_secs = t.elapsed().as_secs_f64();
+    let link_time = t.show();
     if let Some(bar) = bar {
         bar.reset_eta();
     }
     let rss_after = show_timings.then(resident_mb).flatten();
     let env = FactEnv { watch: watchlist };
     let root = eval::root_context(&pack.env);
-    let t = std::time::Instant::now();
+    let t = Stopwatch::start();
     // One candidate: facts into a table the worker reuses, link facts (referrers' verdicts
     // when known), rules, score. Facts are large: a scan keeps only what the rules concluded.
     let screen_one = |i: usize, facts: &mut Facts, referrers: Option<&[Verdict]>| {
@@ -852,16 +889,13 @@ fn screen_with(
         for (stage, secs) in &links.timings {
             eprintln!("hirescreen: timing {stage} {secs:.3} s");
         }
-        eprintln!("hirescreen: timing link {link_secs:.3} s");
+        eprintln!("hirescreen: timing link {link_time}");
         if let (Some((b, _)), Some((a, peak))) = (rss_before, rss_after) {
             eprintln!(
                 "hirescreen: memory before link {b} MB, after link {a} MB, peak so far {peak} MB"
             );
         }
-        eprintln!(
-            "hirescreen: timing facts+rules {:.3} s",
-            t.elapsed().as_secs_f64()
-        );
+        eprintln!("hirescreen: timing facts+rules {}", t.show());
     }
     let screened = candidates
         .into_iter()

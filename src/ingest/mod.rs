@@ -682,7 +682,7 @@ impl Input {
         prepare: impl Fn(&Row<'_>, &TsParser) -> P + Sync,
         mut fold: impl FnMut(&Row<'_>, P, &TsParser, &mut FileReport) -> Fate + Send,
     ) {
-        let started = std::time::Instant::now();
+        let started = crate::engine::Stopwatch::start();
         let rows = Rows {
             // A trailing empty header cell (Zoom writes a `,` at the end of every line) is
             // not a column: rows may or may not carry it.
@@ -750,9 +750,9 @@ impl Input {
         }
         if crate::engine::timings() {
             eprintln!(
-                "hirescreen: timing read {} {:.3} s ({} rows)",
+                "hirescreen: timing read {} {} ({} rows)",
                 self.report.file,
-                started.elapsed().as_secs_f64(),
+                started.show(),
                 self.report.rows
             );
         }

@@ -80,7 +80,7 @@ enum Inner {
 }
 
 /// Rows per batch handed from the reader thread.
-pub const BATCH: usize = 4096;
+pub const BATCH: usize = 1024;
 
 pub type Batch = Vec<Result<RawRow, RowError>>;
 

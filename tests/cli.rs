@@ -390,6 +390,18 @@ fn the_demo_escalates_fraud_with_geo_evidence_and_clears_look_alikes() {
         s03.contains(&"loc.logins-outside-claim".to_string()),
         "{s03:?}"
     );
+    // Countries are named beside their codes: `LA` alone reads as Los Angeles.
+    let s03_loc = candidate(cands, "s03")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "loc.logins-outside-claim")
+        .unwrap()["evidence"]
+        .clone();
+    assert_eq!(
+        s03_loc,
+        "claimed Japan (JP); 8 of 8 direct sign-ins from Laos (LA) (8)"
+    );
     let s06 = rules_of(candidate(cands, "s06"));
     assert!(
         s06.contains(&"loc.early-elsewhere-then-claim".to_string()),

@@ -25,6 +25,13 @@ impl Countries {
         Countries::parse(BUILTIN)
     }
 
+    /// The built-in table, parsed once per process.
+    pub fn shared() -> &'static Countries {
+        static SHARED: std::sync::LazyLock<Countries> =
+            std::sync::LazyLock::new(Countries::builtin);
+        &SHARED
+    }
+
     pub fn parse(text: &str) -> Countries {
         let mut c = Countries::default();
         let mut rdr = csv::ReaderBuilder::new()

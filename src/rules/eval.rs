@@ -346,6 +346,31 @@ pub fn render(v: &Value) -> String {
     }
 }
 
+/// [`render`] with each leading ISO country code named: `LA (8)` → `Laos (LA) (8)`, `JP` →
+/// `Japan (JP)`. Anything else (an unknown code, free text) is shown as it is.
+pub fn render_countries(v: &Value) -> String {
+    let name = |item: &str| -> String {
+        let (code, rest) = item.split_at(item.find(' ').unwrap_or(item.len()));
+        let is_code = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+        match crate::ingest::countries::Countries::shared().get(code) {
+            Some(c) if is_code => format!("{} ({code}){rest}", c.name),
+            _ => item.to_string(),
+        }
+    };
+    match v {
+        Value::String(s) => name(s),
+        Value::List(l) if !l.is_empty() => l
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => name(s),
+                other => render(other),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => render(other),
+    }
+}
+
 /// A compiled `needs` entry: what a rule cannot run without.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Need {
@@ -531,6 +556,10 @@ pub fn evaluate(
                             Ok(v) => render(&v),
                             Err(_) => "unknown".into(),
                         },
+                        Part::Countries(e) => match e.execute(&ctx) {
+                            Ok(v) => render_countries(&v),
+                            Err(_) => "unknown".into(),
+                        },
                     })
                     .collect::<String>();
                 findings.push(Finding {
@@ -558,4 +587,30 @@ pub fn evaluate(
         }
     }
     (findings, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_codes_are_shown_with_their_names() {
+        let s = |v: &str| Value::String(Arc::new(v.to_string()));
+        assert_eq!(render_countries(&s("LA")), "Laos (LA)");
+        assert_eq!(
+            render_countries(&s("CN (3, from the export)")),
+            "China (CN) (3, from the export)"
+        );
+        let list = Value::List(Arc::new(vec![s("KP (2)"), s("US (1)")]));
+        assert_eq!(
+            render_countries(&list),
+            "North Korea (KP) (2), United States (US) (1)"
+        );
+        // Not codes: shown as they are.
+        assert_eq!(render_countries(&s("XX (1)")), "XX (1)");
+        assert_eq!(render_countries(&s("la")), "la");
+        assert_eq!(render_countries(&s("Free text")), "Free text");
+        assert_eq!(render_countries(&Value::Null), "unknown");
+        assert_eq!(render_countries(&Value::List(Arc::new(vec![]))), "none");
+    }
 }

@@ -52,7 +52,26 @@ pub type PackErrors = crate::diag::Diagnostics;
 pub enum Part {
     Text(String),
     Expr(Program),
+    /// A value made of ISO country codes (see [`COUNTRY_VALUED`]): shown with the countries'
+    /// names, `Laos (LA) (8)`, since a bare code is easily misread (`LA` as Los Angeles).
+    Countries(Program),
 }
+
+/// Template expressions whose values are ISO alpha-2 codes, alone (`CN`) or leading a count
+/// (`CN (3)`, `CN (3, from the export)`), or lists of them.
+pub const COUNTRY_VALUED: &[&str] = &[
+    "facts.claimed_country",
+    "facts.app_ip_country",
+    "facts.login_countries",
+    "facts.countries_outside_claim",
+    "facts.direct_countries_outside_claim",
+    "facts.interview_countries",
+    "facts.early_countries",
+    "app.claimed_country",
+    "app.payment_country",
+    "app.id_doc_country",
+    "app.citizenship",
+];
 
 /// One compiled rule.
 pub struct Rule {
@@ -391,7 +410,10 @@ fn compile_rule(
                     rl |= l;
                     ri |= i;
                     if let Some(p) = compile_expr(loader, env, &s, ev_base + at) {
-                        evidence.push(Part::Expr(p));
+                        evidence.push(match COUNTRY_VALUED.contains(&s.trim()) {
+                            true => Part::Countries(p),
+                            false => Part::Expr(p),
+                        });
                     }
                 } else {
                     evidence.push(Part::Text(s));
@@ -415,7 +437,7 @@ fn compile_rule(
             Err(e) => loader.err_at(when_base, format!("type error: {e}")),
         }
         for p in &evidence {
-            if let Part::Expr(p) = p {
+            if let Part::Expr(p) | Part::Countries(p) = p {
                 if let Err(e) = p.execute(probe) {
                     loader.err_at(ev_base, format!("evidence: {e}"));
                 }
@@ -773,5 +795,17 @@ expect = "quiet"
         assert_eq!(p.len(), 4);
         assert!(split_template("a {x").is_err());
         assert!(split_template("a }").is_err());
+    }
+
+    #[test]
+    fn country_valued_template_names_are_real_facts_and_fields() {
+        for name in COUNTRY_VALUED {
+            let known = match name.split_once('.') {
+                Some(("facts", f)) => SCHEMA.iter().any(|(n, _, _)| n == &f),
+                Some(("app", f)) => app::FIELDS.contains(&f),
+                _ => false,
+            };
+            assert!(known, "{name}");
+        }
     }
 }

@@ -264,8 +264,8 @@ fn bench_rules_and_link(c: &mut Criterion, corpus: &Corpus, pack: &Pack, geo: &M
         progress: false,
     };
     let scan = engine::run(&opts, &Reference::builtin()).expect("scan of the corpus");
-    let flagged = scan.screened.iter().filter(|s| s.score > 0).count();
-    let cands: Vec<Candidate> = scan.screened.into_iter().map(|s| s.candidate).collect();
+    let flagged = scan.outcomes.iter().filter(|s| s.score > 0).count();
+    let cands: Vec<Candidate> = scan.candidates;
     let (links, layers) = (scan.links, scan.layers);
     eprintln!(
         "corpus: {} candidates ({flagged} with findings), {} links, {} clusters, {} addresses",

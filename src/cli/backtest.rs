@@ -89,7 +89,7 @@ pub fn run(labels: &Path, a: &ScanArgs) -> anyhow::Result<Exit> {
     let mut by_persona: BTreeMap<String, Tally> = BTreeMap::new();
     let mut by_country: BTreeMap<String, Tally> = BTreeMap::new();
     let mut unlabelled = 0;
-    for s in &scan.screened {
+    for s in scan.screened() {
         let Some(l) = labels.get(&*s.candidate.id) else {
             unlabelled += 1;
             continue;

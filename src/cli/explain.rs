@@ -20,12 +20,12 @@ fn fact_text(f: &Fact) -> String {
 
 pub fn run(id: &str, a: &ScanArgs) -> anyhow::Result<Exit> {
     let (pack, scan) = super::screen(a, Some(id))?;
-    let Some(s) = scan.screened.iter().find(|s| &*s.candidate.id == id) else {
+    let Some(s) = scan.screened().find(|s| &*s.candidate.id == id) else {
         anyhow::bail!("no candidate {id:?} in the applications read");
     };
     let out = std::io::stdout();
     let mut o = out.lock();
-    let c = &s.candidate;
+    let c = s.candidate;
     writeln!(
         o,
         "{}  {}  score {}  verdict {}",

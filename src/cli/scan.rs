@@ -53,7 +53,7 @@ pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
         eprintln!("hirescreen: timing report {}", written.show());
     }
     let worst = scan
-        .screened
+        .outcomes
         .iter()
         .map(|s| s.verdict)
         .max()

@@ -52,9 +52,10 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// One screened candidate.
-pub struct Screened {
-    pub candidate: Candidate,
+/// What screening concluded for one candidate. Kept beside the candidates (not with them:
+/// joining the two would copy every candidate into a second table at the end of a scan, at
+/// 1M candidates 0.7 GB more at the peak).
+pub struct Outcome {
     /// Kept only when one candidate is explained; a scan drops them after evaluation.
     pub facts: Option<Facts>,
     pub findings: Vec<Finding>,
@@ -65,7 +66,22 @@ pub struct Screened {
     pub verdict: Verdict,
 }
 
-impl Screened {
+/// One screened candidate: the candidate and its outcome, borrowed from a [`Scan`]; the
+/// outcome's fields read through it (`s.verdict`, `s.findings`).
+#[derive(Clone, Copy)]
+pub struct Screened<'a> {
+    pub candidate: &'a Candidate,
+    outcome: &'a Outcome,
+}
+
+impl std::ops::Deref for Screened<'_> {
+    type Target = Outcome;
+    fn deref(&self) -> &Outcome {
+        self.outcome
+    }
+}
+
+impl Outcome {
     /// What rule `i` of the pack concluded for this candidate.
     pub fn outcome(&self, i: usize) -> RuleOutcome {
         if let Some((_, why)) = self.not_evaluated.iter().find(|(r, _)| *r as usize == i) {
@@ -84,12 +100,33 @@ pub struct Scan {
     pub files: FileTable,
     pub reports: Vec<FileReport>,
     pub skipped: Vec<Skipped>,
-    pub screened: Vec<Screened>,
-    /// Cross-candidate links and clusters; indices are positions in `screened`.
+    /// The candidates, in application order, and what screening concluded for each (same
+    /// positions); [`Scan::screened`] pairs them.
+    pub candidates: Vec<Candidate>,
+    pub outcomes: Vec<Outcome>,
+    /// Cross-candidate links and clusters; indices are positions in `candidates`.
     pub links: Links,
     pub databases: Vec<DbInfo>,
     pub layers: Layers,
     pub warnings: Vec<String>,
+}
+
+impl Scan {
+    /// Every screened candidate, in order.
+    pub fn screened(&self) -> impl ExactSizeIterator<Item = Screened<'_>> {
+        self.candidates
+            .iter()
+            .zip(&self.outcomes)
+            .map(|(candidate, outcome)| Screened { candidate, outcome })
+    }
+
+    /// The screened candidate at position `i` (as in links and clusters).
+    pub fn screened_at(&self, i: usize) -> Screened<'_> {
+        Screened {
+            candidate: &self.candidates[i],
+            outcome: &self.outcomes[i],
+        }
+    }
 }
 
 /// Shared reference data, built once per process.
@@ -777,7 +814,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     }
     let screening =
         progress.then(|| progress_bar(candidates.len() as u64, "screening", "{pos}/{len}"));
-    let (screened, links) = screen_with(
+    let (candidates, outcomes, links) = screen_with(
         candidates,
         pack,
         &watchlist,
@@ -792,7 +829,8 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         files,
         reports,
         skipped,
-        screened,
+        candidates,
+        outcomes,
         links,
         databases: opts.databases.clone(),
         layers,
@@ -811,7 +849,7 @@ pub fn screen(
     watchlist: &Watchlist,
     layers: Layers,
     keep_facts_of: Option<&str>,
-) -> (Vec<Screened>, Links) {
+) -> (Vec<Candidate>, Vec<Outcome>, Links) {
     screen_with(candidates, pack, watchlist, layers, keep_facts_of, None)
 }
 
@@ -837,7 +875,7 @@ fn screen_with(
     layers: Layers,
     keep_facts_of: Option<&str>,
     bar: Option<&indicatif::ProgressBar>,
-) -> (Vec<Screened>, Links) {
+) -> (Vec<Candidate>, Vec<Outcome>, Links) {
     let show_timings = timings();
     let rss_before = show_timings.then(resident_mb).flatten();
     let t = Stopwatch::start();
@@ -897,12 +935,10 @@ fn screen_with(
         }
         eprintln!("hirescreen: timing facts+rules {}", t.show());
     }
-    let screened = candidates
+    let outcomes = results
         .into_iter()
-        .zip(results)
         .map(
-            |(candidate, (facts, (findings, not_evaluated, score, verdict)))| Screened {
-                candidate,
+            |(facts, (findings, not_evaluated, score, verdict))| Outcome {
                 facts,
                 findings,
                 not_evaluated,
@@ -911,7 +947,7 @@ fn screen_with(
             },
         )
         .collect();
-    (screened, links)
+    (candidates, outcomes, links)
 }
 
 /// Resident and peak resident memory in MB (Linux `/proc/self/status`), for

@@ -194,11 +194,11 @@ pub fn run_test(
             }
         }
         let idx = pack.rules.iter().position(|r| r.id == rule.id);
-        Ok(scan
-            .screened
-            .iter()
+        let found = scan
+            .screened()
             .find(|s| *s.candidate.id == me)
-            .and_then(|s| idx.map(|i| s.outcome(i))))
+            .and_then(|s| idx.map(|i| s.outcome(i)));
+        Ok(found)
     })();
     let _ = std::fs::remove_dir_all(&dir);
     match outcome {

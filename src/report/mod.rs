@@ -34,7 +34,7 @@ pub fn write(
         // Streamed, a few thousand candidates at a time: each chunk's lines are rendered on
         // all cores, then written in order. Never the whole report in memory.
         use rayon::prelude::*;
-        let n = scan.screened.len();
+        let n = scan.candidates.len();
         for start in (0..n).step_by(4096) {
             let lines: Vec<io::Result<Vec<u8>>> = (start..n.min(start + 4096))
                 .into_par_iter()

@@ -163,7 +163,7 @@ fn preview(kind: KeyKind, value: &str, redact: bool) -> String {
 fn cluster_out(scan: &Scan, i: usize, redact: bool) -> Option<ClusterOut> {
     let links = &scan.links;
     let c = links.cluster(i as u32)?;
-    let id = |m: u32| scan.screened[m as usize].candidate.id.to_string();
+    let id = |m: u32| scan.candidates[m as usize].id.to_string();
     Some(ClusterOut {
         id: c.id.clone(),
         size: c.members.len(),
@@ -241,7 +241,7 @@ pub fn hash(s: &str) -> String {
 impl Report {
     pub fn build(scan: &Scan, pack: &Pack, redact: bool) -> Report {
         Report {
-            candidates: (0..scan.screened.len())
+            candidates: (0..scan.candidates.len())
                 .map(|i| candidate(scan, pack, i, redact))
                 .collect(),
             summary: summary(scan, pack, redact),
@@ -252,7 +252,7 @@ impl Report {
 /// The summary object (SPEC §8).
 pub fn summary(scan: &Scan, pack: &Pack, redact: bool) -> Summary {
     let mut verdicts = Verdicts::default();
-    for s in &scan.screened {
+    for s in &scan.outcomes {
         match s.verdict {
             Verdict::Clear => verdicts.clear += 1,
             Verdict::Review => verdicts.review += 1,
@@ -260,7 +260,7 @@ pub fn summary(scan: &Scan, pack: &Pack, redact: bool) -> Summary {
         }
     }
     Summary {
-        candidates: scan.screened.len() as u64,
+        candidates: scan.candidates.len() as u64,
         verdicts,
         files: scan.reports.clone(),
         skipped: scan.skipped.clone(),
@@ -281,8 +281,8 @@ pub fn summary(scan: &Scan, pack: &Pack, redact: bool) -> Summary {
 
 /// One candidate's output object; built one at a time so `jsonl` streams.
 pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateOut {
-    let s = &scan.screened[i];
-    let c = &s.candidate;
+    let s = scan.screened_at(i);
+    let c = s.candidate;
     // Personal values of this candidate, longest first so substrings go last.
     let mut personal: Vec<String> = [
         app::FULL_NAME,

@@ -3,6 +3,7 @@
 # merely parsing the same files. Usage: benches/scan.sh [CANDIDATES] (default 100000).
 # Logins and interviews scale with the generator's defaults (20 and 3 per candidate).
 # Writes the corpus to $DIR (default /tmp/hirescreen-bench-N) and keeps it for reruns.
+# RUNS=n repeats the timing (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -18,12 +19,26 @@ rows=$(cat "${inputs[@]}" | wc -l)
 echo "corpus: $N candidates, $rows lines, $((size / 1000000)) MB in $DIR"
 # Warm the page cache so both runs read from memory.
 cat "${inputs[@]}" > /dev/null
-floor=$( { /usr/bin/time -f "%e %M" target/release/examples/csvfloor "${inputs[@]}" >/dev/null; } 2>&1 | tail -1)
-scan=$( { /usr/bin/time -f "%e %M" target/release/hirescreen scan "${inputs[@]}" \
-  --geoip "$DIR/geo/City.mmdb" --geoip "$DIR/geo/ASN.mmdb" --geoip "$DIR/geo/Anonymous-IP.mmdb" \
-  --format jsonl --fail-on never >/dev/null; } 2>&1 | tail -1)
-read -r floor_s floor_kb <<<"$floor"
-read -r scan_s scan_kb <<<"$scan"
-echo "csv parse floor: ${floor_s} s, peak ${floor_kb} KB"
-echo "hirescreen scan: ${scan_s} s, peak ${scan_kb} KB"
-awk -v s="$scan_s" -v f="$floor_s" 'BEGIN { printf "ratio scan/floor: %.1fx\n", s / f }'
+# RUNS=n alternates floor and scan n times (the machine's speed drifts; alternating keeps the
+# pair comparable) and reports each pair's ratio and the median ratio.
+RUNS=${RUNS:-1}
+ratios=()
+for run in $(seq "$RUNS"); do
+  floor=$( { /usr/bin/time -f "%e %M" target/release/examples/csvfloor "${inputs[@]}" >/dev/null; } 2>&1 | tail -1)
+  scan=$( { /usr/bin/time -f "%e %M" target/release/hirescreen scan "${inputs[@]}" \
+    --geoip "$DIR/geo/City.mmdb" --geoip "$DIR/geo/ASN.mmdb" --geoip "$DIR/geo/Anonymous-IP.mmdb" \
+    --format jsonl --fail-on never >/dev/null; } 2>&1 | tail -1)
+  read -r floor_s floor_kb <<<"$floor"
+  read -r scan_s scan_kb <<<"$scan"
+  [ "$RUNS" -gt 1 ] && echo "run $run:"
+  echo "csv parse floor: ${floor_s} s, peak ${floor_kb} KB"
+  echo "hirescreen scan: ${scan_s} s, peak ${scan_kb} KB"
+  ratio=$(awk -v s="$scan_s" -v f="$floor_s" 'BEGIN { printf "%.1f", s / f }')
+  echo "ratio scan/floor: ${ratio}x"
+  ratios+=("$ratio")
+done
+if [ "$RUNS" -gt 1 ]; then
+  printf '%s\n' "${ratios[@]}" | sort -n |
+    awk '{ r[NR] = $1 } END { m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2;
+      printf "median ratio over %d runs: %.1fx (%.1f-%.1f)\n", NR, m, r[1], r[NR] }'
+fi

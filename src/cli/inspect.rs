@@ -210,7 +210,9 @@ pub fn run(
                         Kind::Applications => {
                             records::application(row, &cols, ts, &countries, report).map(|_| ())
                         }
-                        Kind::Interviews => records::interview(row, &cols, ts, report).map(|_| ()),
+                        Kind::Interviews => {
+                            records::interview(row, &cols, ts, true, report).map(|_| ())
+                        }
                         Kind::Logins => login_readable(row, ts),
                         Kind::Identities | Kind::Watchlist => Ok(()),
                     };

@@ -669,6 +669,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     {
         index.index_names(&candidates);
     }
+    let keep_notes = pack.reads_interview_notes;
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Interviews) {
         let cols = input.numbers.clone();
         let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
@@ -693,7 +694,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
             let mut scratch = FileReport::default();
             let read = key.map(|idx| {
-                let iv = records::interview(row, &cols, ts, &mut scratch);
+                let iv = records::interview(row, &cols, ts, keep_notes, &mut scratch);
                 (
                     idx,
                     iv.map(|mut iv| {

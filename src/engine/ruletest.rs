@@ -255,4 +255,53 @@ mod tests {
             failed.join("\n")
         );
     }
+
+    /// Interview notes are dropped at ingest unless a rule may read them; a rule that does
+    /// sees them (its tests run the real pipeline).
+    #[test]
+    fn interview_notes_are_kept_for_a_rule_that_reads_them() {
+        assert!(!Pack::builtin().unwrap().reads_interview_notes);
+        let rule = r#"
+[[rule]]
+id = "t.notes"
+title = "t"
+family = "interview"
+severity = "low"
+score = 5
+description = "d"
+verify = "v"
+references = ["r"]
+needs = ["interviews"]
+when = "interviews.exists(i, i.notes != null && i.notes.contains('USDT'))"
+evidence = "notes"
+[[rule.test]]
+name = "fires on a note"
+expect = "fire"
+interviews = [{ notes = "asked to be paid in USDT" }]
+[[rule.test]]
+name = "quiet on another"
+expect = "quiet"
+interviews = [{ notes = "good call" }]
+"#;
+        let lists = [
+            ("k".to_string(), crate::enrich::lists::KP_RANGES.to_string()),
+            (
+                "a".to_string(),
+                crate::enrich::lists::ASN_ANONYMIZERS.to_string(),
+            ),
+            ("i".to_string(), crate::enrich::lists::IOC_IPS.to_string()),
+        ];
+        let pack = Pack::from_texts(
+            &[("t.toml".into(), rule.into())],
+            ("pack.toml", crate::rules::BUILTIN_PACK),
+            lists,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(pack.reads_interview_notes);
+        let results = run_all(&pack, &Reference::builtin());
+        assert_eq!(results.len(), 2);
+        for r in &results {
+            assert!(r.passed, "{} / {}: {}", r.rule, r.test, r.detail);
+        }
+    }
 }

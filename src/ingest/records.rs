@@ -111,10 +111,13 @@ pub fn application(
     })
 }
 
+/// An interview row; its `notes` are kept only when `keep_notes` (see
+/// `Pack::reads_interview_notes`).
 pub fn interview(
     row: &Row<'_>,
     cols: &ColumnNumbers,
     ts: &TsParser,
+    keep_notes: bool,
     report: &mut FileReport,
 ) -> Result<Interview, String> {
     let Some(started) = row.get(interview::STARTED_AT) else {
@@ -127,7 +130,15 @@ pub fn interview(
         .parse(started)
         .map_err(|e| format!("started_at: {e}"))?
         .ok_or("missing required value started_at")?;
-    let fields = owned_fields(row, cols, interview::FIELDS.len());
+    let value = |i| match i {
+        interview::NOTES if !keep_notes => None,
+        _ => row.get(i),
+    };
+    let fields = Fields::new(
+        row.at,
+        cols.clone(),
+        (0..interview::FIELDS.len()).map(value),
+    );
     let line = row.at.line;
     let ended_at = match fields.get(interview::ENDED_AT).map(|s| ts.parse(s)) {
         Some(Ok(t)) => t,

@@ -95,6 +95,9 @@ pub struct Rule {
     pub reads_facts: Vec<usize>,
     pub reads_logins: bool,
     pub reads_interviews: bool,
+    /// Whether the rule may read the interviews' free-text `notes` (the word appears in its
+    /// condition or evidence), the one long interview column nothing else reads.
+    pub reads_interview_notes: bool,
     pub tests: Vec<RuleTest>,
     /// Where the rule is defined.
     pub file: String,
@@ -113,6 +116,9 @@ pub struct Pack {
     /// Whether any rule reads the `logins` / `interviews` lists (else they are not built).
     pub reads_logins: bool,
     pub reads_interviews: bool,
+    /// Whether any rule may read interview notes (else they are not kept: at 1M candidates
+    /// about 0.2 GB).
+    pub reads_interview_notes: bool,
 }
 
 /// Builds the CEL environment rules run in: the standard library plus string extensions.
@@ -458,6 +464,7 @@ fn compile_rule(
         return None;
     }
     let (line, _) = line_col(loader.text, id_at);
+    let reads_interview_notes = ri && [&when_src, &ev_src].iter().any(|s| s.contains("notes"));
     Some(Rule {
         id,
         title: def.title,
@@ -477,6 +484,7 @@ fn compile_rule(
         reads_facts,
         reads_logins: rl,
         reads_interviews: ri,
+        reads_interview_notes,
         tests: def.tests,
         file: loader.file.to_string(),
         line,
@@ -631,6 +639,7 @@ impl Pack {
         Ok(Pack {
             reads_logins: rules.iter().any(|r| r.reads_logins),
             reads_interviews: rules.iter().any(|r| r.reads_interviews),
+            reads_interview_notes: rules.iter().any(|r| r.reads_interview_notes),
             rules,
             thresholds: config.verdict,
             caps: config.caps,

@@ -817,4 +817,33 @@ expect = "quiet"
             assert!(known, "{name}");
         }
     }
+
+    /// Interview notes are dropped at ingest unless a rule may read them; a rule that does
+    /// sees them (its tests run the real pipeline).
+    #[test]
+    fn interview_notes_are_kept_for_a_rule_that_reads_them() {
+        assert!(!Pack::builtin().unwrap().reads_interview_notes);
+        let rule = OK_RULE
+            .replace(
+                "when = \"facts.kp_hits > 0\"",
+                "needs = [\"interviews\"]\n\
+                 when = \"interviews.exists(i, i.notes != null && i.notes.contains('USDT'))\"",
+            )
+            .replace(
+                "expect = \"fire\"",
+                "expect = \"fire\"\ninterviews = [{ notes = \"asked to be paid in USDT\" }]",
+            )
+            .replace(
+                "expect = \"quiet\"",
+                "expect = \"quiet\"\ninterviews = [{ notes = \"good call\" }]",
+            );
+        let pack = pack_with(&rule).unwrap_or_else(|e| panic!("{e}"));
+        assert!(pack.reads_interview_notes);
+        let reference = crate::engine::Reference::builtin();
+        let results = crate::engine::ruletest::run_all(&pack, &reference);
+        assert_eq!(results.len(), 2);
+        for r in &results {
+            assert!(r.passed, "{} / {}: {}", r.rule, r.test, r.detail);
+        }
+    }
 }

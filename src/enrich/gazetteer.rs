@@ -4,7 +4,7 @@
 //! Distances are great-circle kilometres.
 
 use chrono_tz::Tz;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 const CITIES: &str = include_str!("../../rules/data/cities.csv");
 
@@ -78,9 +78,9 @@ pub struct Place {
 pub struct Gazetteer {
     places: Vec<Place>,
     /// Normalised city name → indices, most populous first.
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: FxHashMap<String, Vec<u32>>,
     /// Country → the zone shared by all its cities, when they all share one UTC offset.
-    country_tz: HashMap<String, Tz>,
+    country_tz: FxHashMap<String, Tz>,
 }
 
 /// Folds a place name: accents, case, punctuation, "St." for "Saint".
@@ -149,8 +149,15 @@ impl Gazetteer {
                 norm_place(get(1)),
             ));
         }
-        rows.sort_by_key(|r| std::cmp::Reverse(r.1));
-        let mut offsets: HashMap<String, (Tz, i32, bool)> = HashMap::new();
+        // Most populous first (stable: ties keep file order). The rows are large; their
+        // positions are sorted, not the rows.
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(rows[i].1));
+        let mut rows: Vec<Option<_>> = rows.into_iter().map(Some).collect();
+        let rows = order.into_iter().filter_map(|i| rows[i].take());
+        let mut offsets: FxHashMap<String, (Tz, i32, bool)> = FxHashMap::default();
+        // A few hundred zones among 34,000 places: each zone's offset is computed once.
+        let mut zone_offsets: FxHashMap<Tz, i32> = FxHashMap::default();
         for (place, _, n1, n2) in rows {
             let idx = g.places.len() as u32;
             for key in [n1, n2] {
@@ -159,7 +166,9 @@ impl Gazetteer {
                     v.push(idx);
                 }
             }
-            let off = offset_now(place.tz);
+            let off = *zone_offsets
+                .entry(place.tz)
+                .or_insert_with(|| offset_now(place.tz));
             offsets
                 .entry(place.country.clone())
                 .and_modify(|e| e.2 &= e.1 == off)

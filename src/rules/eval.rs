@@ -322,8 +322,26 @@ pub fn probe_context(env: &Arc<Env>) -> Context<'static, 'static> {
 
 /// Renders a CEL value for a human.
 pub fn render(v: &Value) -> String {
+    render_text(v, &|s| s.to_string())
+}
+
+/// [`render`] with each leading ISO country code named: `LA (8)` → `Laos (LA) (8)`, `JP` →
+/// `Japan (JP)`. Anything else (an unknown code, free text) is shown as it is.
+pub fn render_countries(v: &Value) -> String {
+    render_text(v, &|item| {
+        let (code, rest) = item.split_at(item.find(' ').unwrap_or(item.len()));
+        let is_code = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+        match is_code.then(|| crate::ingest::countries::Countries::shared().get(code)) {
+            Some(Some(c)) => format!("{} ({code}){rest}", c.name),
+            _ => item.to_string(),
+        }
+    })
+}
+
+/// [`render`], with each string (alone or in a list) shown by `text`.
+fn render_text(v: &Value, text: &dyn Fn(&str) -> String) -> String {
     match v {
-        Value::String(s) => s.to_string(),
+        Value::String(s) => text(s),
         Value::Int(i) => i.to_string(),
         Value::UInt(u) => u.to_string(),
         Value::Float(x) => {
@@ -339,35 +357,11 @@ pub fn render(v: &Value) -> String {
             if l.is_empty() {
                 "none".into()
             } else {
-                l.iter().map(render).collect::<Vec<_>>().join(", ")
+                let items: Vec<String> = l.iter().map(|x| render_text(x, text)).collect();
+                items.join(", ")
             }
         }
         other => format!("{other:?}"),
-    }
-}
-
-/// [`render`] with each leading ISO country code named: `LA (8)` → `Laos (LA) (8)`, `JP` →
-/// `Japan (JP)`. Anything else (an unknown code, free text) is shown as it is.
-pub fn render_countries(v: &Value) -> String {
-    let name = |item: &str| -> String {
-        let (code, rest) = item.split_at(item.find(' ').unwrap_or(item.len()));
-        let is_code = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
-        match crate::ingest::countries::Countries::shared().get(code) {
-            Some(c) if is_code => format!("{} ({code}){rest}", c.name),
-            _ => item.to_string(),
-        }
-    };
-    match v {
-        Value::String(s) => name(s),
-        Value::List(l) if !l.is_empty() => l
-            .iter()
-            .map(|x| match x {
-                Value::String(s) => name(s),
-                other => render(other),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => render(other),
     }
 }
 

@@ -531,9 +531,13 @@ where
             }
             // The record's cells serve as they are when they are valid UTF-8 and no adapter
             // rewrites them; otherwise the values are copied out (and trimmed) here.
-            let mut vals = match record_text(&raw.record) {
-                Some(t) if self.adapter.is_none() => Text::InPlace(t),
-                _ => Text::Copied(
+            let in_place = match self.adapter {
+                None => record_text(&raw.record),
+                Some(_) => None,
+            };
+            let mut vals = match in_place {
+                Some(t) => Text::InPlace(t),
+                None => Text::Copied(
                     self.columns
                         .iter()
                         .map(|c| c.and_then(|i| raw.record.get(i)).map(|b| trimmed(text(b))))

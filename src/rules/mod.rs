@@ -116,8 +116,8 @@ pub struct Pack {
     /// Whether any rule reads the `logins` / `interviews` lists (else they are not built).
     pub reads_logins: bool,
     pub reads_interviews: bool,
-    /// Whether any rule may read interview notes (else they are not kept: at 1M candidates
-    /// about 0.2 GB).
+    /// Whether any rule may read interview notes (else they are not kept: 0.14 GB at 1M
+    /// candidates).
     pub reads_interview_notes: bool,
 }
 

@@ -9,9 +9,11 @@ use super::{FileReport, Row};
 use crate::model::{app, interview, Application, ColumnNumbers, Fields, Interview};
 use chrono_tz::Tz;
 
-/// Copies a row's values into owned, trimmed fields (empty → unknown).
-pub fn owned_fields(row: &Row<'_>, cols: &ColumnNumbers, n: usize) -> Fields {
-    Fields::new(row.at, cols.clone(), (0..n).map(|i| row.get(i)))
+/// Copies a row's values into owned, trimmed fields (empty → unknown), leaving out field
+/// `except` when given.
+fn owned_fields(row: &Row<'_>, cols: &ColumnNumbers, n: usize, except: Option<usize>) -> Fields {
+    let value = |i| (Some(i) != except).then(|| row.get(i)).flatten();
+    Fields::new(row.at, cols.clone(), (0..n).map(value))
 }
 
 fn col(cols: &ColumnNumbers, f: usize) -> u32 {
@@ -53,7 +55,7 @@ pub fn application(
             return Err(format!("missing required value {}", app::FIELDS[f]));
         }
     }
-    let mut fields = owned_fields(row, cols, app::FIELDS.len());
+    let mut fields = owned_fields(row, cols, app::FIELDS.len(), None);
     for (f, label) in [
         (app::CLAIMED_COUNTRY, "claimed_country"),
         (app::ID_DOC_COUNTRY, "id_doc_country"),
@@ -130,15 +132,8 @@ pub fn interview(
         .parse(started)
         .map_err(|e| format!("started_at: {e}"))?
         .ok_or("missing required value started_at")?;
-    let value = |i| match i {
-        interview::NOTES if !keep_notes => None,
-        _ => row.get(i),
-    };
-    let fields = Fields::new(
-        row.at,
-        cols.clone(),
-        (0..interview::FIELDS.len()).map(value),
-    );
+    let notes = (!keep_notes).then_some(interview::NOTES);
+    let fields = owned_fields(row, cols, interview::FIELDS.len(), notes);
     let line = row.at.line;
     let ended_at = match fields.get(interview::ENDED_AT).map(|s| ts.parse(s)) {
         Some(Ok(t)) => t,

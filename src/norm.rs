@@ -126,13 +126,31 @@ pub fn fold(s: &str) -> String {
     }
 }
 
-/// [`ADDRESS_WORDS`] sorted by the long form, for a binary search per word.
-static ADDRESS_WORDS_SORTED: std::sync::LazyLock<Vec<(&str, &str)>> =
-    std::sync::LazyLock::new(|| {
-        let mut v = ADDRESS_WORDS.to_vec();
-        v.sort_unstable();
-        v
-    });
+/// A table of words and what they stand for, sorted once so each word is found by binary
+/// search (a scan of such a table was most of the cost of folding a name or an address).
+pub struct WordTable(std::sync::LazyLock<Vec<(&'static str, &'static str)>>);
+
+impl WordTable {
+    /// `sorted` returns the table's pairs sorted by word (see [`sorted_words`]).
+    pub const fn new(sorted: fn() -> Vec<(&'static str, &'static str)>) -> WordTable {
+        WordTable(std::sync::LazyLock::new(sorted))
+    }
+
+    /// What `word` stands for, if the table has it.
+    pub fn get(&self, word: &str) -> Option<&'static str> {
+        let i = self.0.binary_search_by_key(&word, |(w, _)| w).ok()?;
+        Some(self.0[i].1)
+    }
+}
+
+/// A table's pairs, sorted by word.
+pub fn sorted_words(table: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut v = table.to_vec();
+    v.sort_unstable();
+    v
+}
+
+static ADDRESS_ABBREVIATIONS: WordTable = WordTable::new(|| sorted_words(ADDRESS_WORDS));
 
 /// A postal address folded for comparison: "12 Oak Street, Apt. 4B" = "12 oak st apt 4b".
 pub fn address(s: &str) -> Option<String> {
@@ -145,11 +163,7 @@ pub fn address(s: &str) -> Option<String> {
         if w.is_empty() {
             continue;
         }
-        let words = &ADDRESS_WORDS_SORTED;
-        let w = match words.binary_search_by_key(&w, |(long, _)| long) {
-            Ok(i) => words[i].1,
-            Err(_) => w,
-        };
+        let w = ADDRESS_ABBREVIATIONS.get(w).unwrap_or(w);
         if !w.is_empty() && out.last() != Some(&w) {
             out.push(w);
         }

@@ -2,6 +2,7 @@
 //! accents, token order ("Zhang Wei" / "WEI ZHANG"), middle names, initials and common
 //! nicknames ("Bob" / "Robert"). It never looks at where a name comes from.
 
+use crate::norm::{sorted_words, WordTable};
 use strsim::jaro_winkler;
 
 /// Common English nicknames to the given name they stand for.
@@ -72,13 +73,8 @@ const NICKNAMES: &[(&str, &str)] = &[
     ("nate", "nathan"),
 ];
 
-/// [`NICKNAMES`] sorted by nickname, for a binary search per token (a scan of the table was
-/// most of the cost of splitting a name).
-static BY_NICKNAME: std::sync::LazyLock<Vec<(&str, &str)>> = std::sync::LazyLock::new(|| {
-    let mut v = NICKNAMES.to_vec();
-    v.sort_unstable();
-    v
-});
+/// [`NICKNAMES`] by nickname.
+static BY_NICKNAME: WordTable = WordTable::new(|| sorted_words(NICKNAMES));
 
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "dr", "prof", "jr", "sr", "ii", "iii",
@@ -90,10 +86,7 @@ pub fn tokens(name: &str) -> Vec<String> {
     let mut out: Vec<String> = ascii
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty() && !TITLES.contains(t))
-        .map(|t| match BY_NICKNAME.binary_search_by_key(&t, |(n, _)| n) {
-            Ok(i) => BY_NICKNAME[i].1.to_string(),
-            Err(_) => t.to_string(),
-        })
+        .map(|t| BY_NICKNAME.get(t).unwrap_or(t).to_string())
         .collect();
     out.sort();
     out

@@ -35,12 +35,14 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
         return Ok(None);
     }
     let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
-    match t {
-        _ if is(&["true", "yes", "y", "1", "t"]) => Ok(Some(true)),
-        _ if is(&["false", "no", "n", "0", "f"]) => Ok(Some(false)),
-        _ => Err(format!(
+    if is(&["true", "yes", "y", "1", "t"]) {
+        Ok(Some(true))
+    } else if is(&["false", "no", "n", "0", "f"]) {
+        Ok(Some(false))
+    } else {
+        Err(format!(
             "{t:?} is not a boolean (true/false/yes/no/y/n/1/0)"
-        )),
+        ))
     }
 }
 

@@ -758,3 +758,33 @@ fn issue_6_results_are_identical_with_and_without_parallelism() {
     assert_eq!(one, four);
     assert_eq!(one, rows, "the default (one thread per core) agrees too");
 }
+
+/// The table says when a rule set the verdict regardless of the score (s07's one connection
+/// from North Korea's address space scores 45, below the escalate threshold); a candidate
+/// escalated by score alone gets no such note.
+#[test]
+fn the_table_explains_a_verdict_set_by_a_rule_rather_than_the_score() {
+    let out = run(&["scan", "samples/", "--format", "table"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let block = |id: &str| -> Vec<String> {
+        let mut lines = text
+            .lines()
+            .skip_while(|l| !l.contains(&format!("  {id}  ")));
+        let head = lines.next().map(str::to_string).into_iter();
+        head.chain(lines.take_while(|l| l.starts_with(' ')).map(str::to_string))
+            .collect()
+    };
+    let s07 = block("s07");
+    assert!(s07[0].starts_with("ESCALATE   45"), "{s07:?}");
+    assert!(
+        s07.iter()
+            .any(|l| l.trim() == "note: escalate whatever the score, by net.kp-address-space"),
+        "{s07:?}"
+    );
+    let s02 = block("s02");
+    assert!(s02[0].starts_with("ESCALATE  100"), "{s02:?}");
+    assert!(
+        !s02.iter().any(|l| l.contains("whatever the score")),
+        "{s02:?}"
+    );
+}

@@ -819,7 +819,7 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
     let t = &c.logins;
     let claim = &c.claim;
     let mut ev = t.events.clone();
-    ev.sort_by_key(|e| (e.ts, e.group));
+    ev.sort_unstable();
     let direct = |gi: u16| {
         let g = &t.groups[gi as usize];
         (!g.info.anonymized() && !g.info.non_public).then_some(g)
@@ -828,7 +828,7 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
     let mut best: Option<(f64, String, [SourceRef; 2])> = None;
     let located: Vec<_> = ev
         .iter()
-        .filter_map(|e| direct(e.group).map(|g| (e.ts, g)))
+        .filter_map(|e| direct(e.group()).map(|g| (e.ts(), g)))
         .filter(|(_, g)| {
             // Country-level records (no city, wide radius) place an address at a centroid.
             g.info.lat.is_some()
@@ -874,7 +874,9 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
     // Distinct countries within any 24 hours.
     let with_country: Vec<(i64, &str, SourceRef)> = ev
         .iter()
-        .filter_map(|e| direct(e.group).and_then(|g| Some((e.ts, info_country(&g.info)?, g.first))))
+        .filter_map(|e| {
+            direct(e.group()).and_then(|g| Some((e.ts(), info_country(&g.info)?, g.first)))
+        })
         .collect();
     // A sliding window with a count per country in it (countries are few: a small list).
     let mut max_c = 0usize;
@@ -920,14 +922,14 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
         if early.len() >= 3 && early.iter().all(|e| !e.1.eq_ignore_ascii_case(cl)) {
             let cut = early.last().map(|e| e.0).unwrap_or(0);
             let later = ev.iter().find(|e| {
-                e.ts > cut
-                    && info_country(&t.groups[e.group as usize].info)
+                e.ts() > cut
+                    && info_country(&t.groups[e.group() as usize].info)
                         .is_some_and(|c| c.eq_ignore_ascii_case(cl))
             });
             let countries: BTreeSet<String> = early.iter().map(|e| e.1.to_string()).collect();
             let mut src: Vec<SourceRef> = early.iter().map(|e| e.2).collect();
             if let Some(l) = later {
-                src.push(t.groups[l.group as usize].first);
+                src.push(t.groups[l.group() as usize].first);
             }
             f.set(
                 EARLY_ELSEWHERE_THEN_CLAIM,

@@ -464,8 +464,8 @@ fn activity(c: &Candidate, aux: u32) -> Option<Activity> {
         .logins
         .events
         .iter()
-        .filter(|e| e.group as u32 == aux)
-        .map(|e| e.ts)
+        .filter(|e| e.group() as u32 == aux)
+        .map(|e| e.ts())
         .collect();
     if times.len() as u32 == g.count && !times.is_empty() {
         times.sort_unstable();

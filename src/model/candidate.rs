@@ -273,11 +273,29 @@ pub struct IpGroup {
     pub unmanaged: u32,
 }
 
-/// One sign-in, kept compactly for time-ordered facts (travel speed, early-vs-late).
-#[derive(Clone, Copy, Debug)]
-pub struct LoginEvent {
-    pub ts: i64,
-    pub group: u16,
+/// One sign-in, kept compactly for time-ordered facts (travel speed, early-vs-late): its
+/// time and its address group in one word (8 bytes, not 16: events are the largest part of
+/// a sign-in summary). Ordered by time, then group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LoginEvent(i64);
+
+impl LoginEvent {
+    /// Times within ±2^47 s (4.4 million years) fit, every time a timestamp parser returns;
+    /// `None` for others.
+    pub fn new(ts: i64, group: u16) -> Option<LoginEvent> {
+        const LIMIT: i64 = 1 << 47;
+        (-LIMIT..LIMIT)
+            .contains(&ts)
+            .then_some(LoginEvent((ts << 16) | group as i64))
+    }
+
+    pub fn ts(self) -> i64 {
+        self.0 >> 16
+    }
+
+    pub fn group(self) -> u16 {
+        self.0 as u16
+    }
 }
 
 /// Bounded per-candidate summary of sign-ins.
@@ -429,13 +447,9 @@ impl LoginTrail {
         if l.device_managed == Some(false) {
             g.unmanaged += 1;
         }
-        if self.events.len() < Self::MAX_EVENTS {
-            self.events.push(LoginEvent {
-                ts: l.ts,
-                group: gi as u16,
-            });
-        } else {
-            self.dropped_events += 1;
+        match LoginEvent::new(l.ts, gi as u16) {
+            Some(e) if self.events.len() < Self::MAX_EVENTS => self.events.push(e),
+            _ => self.dropped_events += 1,
         }
     }
 }
@@ -492,5 +506,36 @@ mod tests {
         assert_eq!(f.get(0), None);
         assert_eq!(f.get(1), Some("x"));
         assert_eq!(f.cell(2).column, 3);
+    }
+
+    #[test]
+    fn packed_login_events_keep_time_and_group_and_sort_by_time_then_group() {
+        let times = [
+            -(1 << 47),
+            -86_400,
+            -1,
+            0,
+            1,
+            1_774_000_000,
+            253_402_300_799, // 9999-12-31T23:59:59Z
+            (1 << 47) - 1,
+        ];
+        let groups = [0u16, 1, 255, u16::MAX];
+        let mut all = Vec::new();
+        for &ts in &times {
+            for &g in &groups {
+                let e = LoginEvent::new(ts, g).unwrap();
+                assert_eq!((e.ts(), e.group()), (ts, g));
+                all.push(e);
+            }
+        }
+        let mut want: Vec<(i64, u16)> = all.iter().map(|e| (e.ts(), e.group())).collect();
+        want.sort();
+        all.reverse();
+        all.sort();
+        let got: Vec<(i64, u16)> = all.iter().map(|e| (e.ts(), e.group())).collect();
+        assert_eq!(got, want);
+        assert_eq!(LoginEvent::new(1 << 47, 0), None);
+        assert_eq!(LoginEvent::new(i64::MIN, 0), None);
     }
 }

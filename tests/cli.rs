@@ -1,6 +1,6 @@
 //! Integration tests: the real binary on files under tests/data, comparing parsed JSON.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -558,7 +558,7 @@ fn linking_clusters_reuse_and_explains_agencies_and_households() {
     };
     // The farm pair: one ship-to address and one residential IP within hours; B referred by A.
     let farm = &clusters["f1"];
-    assert_eq!(farm["members"], serde_json::json!(["f1", "f2"]));
+    assert_eq!(farm["members"], json!(["f1", "f2"]));
     assert_eq!(farm["id"], clusters["f2"]["id"]);
     let keys = link_keys(farm);
     for k in ["shipping_address", "login_ip", "referral"] {
@@ -569,7 +569,7 @@ fn linking_clusters_reuse_and_explains_agencies_and_households() {
     assert!(rules_of(candidate(&rows, "f2")).contains(&"reuse.referred-by-flagged".to_string()));
     // The rotation: the phone typed differently, the photo hash in another case, one laptop.
     let rot = &clusters["r2"];
-    assert_eq!(rot["members"], serde_json::json!(["r1", "r2"]));
+    assert_eq!(rot["members"], json!(["r1", "r2"]));
     let keys: Vec<String> = link_keys(rot).into_iter().map(|k| k.0).collect();
     assert_eq!(keys, ["device_id", "phone", "photo_hash"]);
     assert!(rules_of(candidate(&rows, "r2")).contains(&"reuse.identity-rotation".to_string()));
@@ -657,7 +657,7 @@ fn a_key_shared_by_too_many_is_capped_and_reported() {
     assert_eq!(link["capped_by_key"]["login_ip"], 1);
     assert_eq!(
         link["capped_keys"][0],
-        serde_json::json!({"kind": "login_ip", "value": "198.51.100.200", "size": 30})
+        json!({"kind": "login_ip", "value": "198.51.100.200", "size": 30})
     );
     assert!(!rules_of(candidate(&rows, "c0")).contains(&"reuse.shared-login-ip".to_string()));
 }
@@ -787,4 +787,46 @@ fn the_table_explains_a_verdict_set_by_a_rule_rather_than_the_score() {
         !s02.iter().any(|l| l.contains("whatever the score")),
         "{s02:?}"
     );
+}
+
+/// The other formats carry the same: JSON a `verdict_set_by` list (absent when the score
+/// alone gives the verdict), HTML a note under the heading, Markdown the verdict cell.
+#[test]
+fn every_format_names_the_rule_that_set_a_verdict_above_the_score() {
+    let rows = jsonl(&run(&["scan", "samples/", "--format", "jsonl"]));
+    let s07 = candidate(&rows, "s07");
+    assert_eq!(
+        (&s07["verdict"], &s07["score"]),
+        (&json!("escalate"), &json!(45))
+    );
+    assert_eq!(s07["verdict_set_by"], json!(["net.kp-address-space"]));
+    for id in ["s02", "s10"] {
+        let c = candidate(&rows, id);
+        assert!(c.get("verdict_set_by").is_none(), "{id}: {c}");
+    }
+    let html = run(&["scan", "samples/", "--format", "html"]);
+    let html = String::from_utf8_lossy(&html.stdout);
+    let at = html.find(">s07 ").expect("s07 heading");
+    let next = html[at..].find("<h2").map_or(html.len(), |n| at + n);
+    assert!(
+        html[at..next].contains("escalate whatever the score, by net.kp-address-space"),
+        "{}",
+        &html[at..next]
+    );
+    assert_eq!(html.matches("whatever the score").count(), 1);
+    let md = run(&["scan", "samples/", "--format", "markdown"]);
+    let md = String::from_utf8_lossy(&md.stdout);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| s07 "))
+        .expect("s07 row");
+    assert!(
+        row.contains("| escalate (by net.kp-address-space) | 45 |"),
+        "{row}"
+    );
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| s02 "))
+        .expect("s02 row");
+    assert!(row.contains("| escalate | 100 |"), "{row}");
 }

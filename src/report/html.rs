@@ -46,6 +46,13 @@ pub fn html(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             v,
             c.score
         )?;
+        if !c.verdict_set_by.is_empty() {
+            writeln!(
+                out,
+                "<p><small>{v} whatever the score, by {}</small></p>",
+                esc(&c.verdict_set_by.join(", "))
+            )?;
+        }
         if c.weak_joins.count > 0 {
             let at: Vec<String> = c
                 .weak_joins
@@ -134,7 +141,10 @@ pub fn markdown(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             "| {} {} | {} | {} | {} |",
             md(&c.candidate_id),
             md(&c.name),
-            c.verdict,
+            match c.verdict_set_by.is_empty() {
+                true => c.verdict.to_string(),
+                false => format!("{} (by {})", c.verdict, md(&c.verdict_set_by.join(", "))),
+            },
             c.score,
             f.join("<br>")
         )?;

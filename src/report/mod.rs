@@ -8,7 +8,6 @@ mod html;
 pub mod view;
 
 use crate::engine::Scan;
-use crate::model::Verdict;
 use crate::rules::Pack;
 use std::io::{self, Write};
 use view::Report;
@@ -59,7 +58,7 @@ pub fn write(
             serde_json::to_writer_pretty(&mut *out, &report)?;
             out.write_all(b"\n")
         }
-        Format::Table => table(&report, pack, out),
+        Format::Table => table(&report, out),
         Format::Csv => csv_out::write(&report, out),
         Format::Markdown => html::markdown(&report, out),
         Format::Html => html::html(&report, out),
@@ -73,7 +72,7 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
-fn table(r: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
+fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut order: Vec<&view::CandidateOut> = r.candidates.iter().collect();
     order.sort_by(|a, b| {
         b.verdict
@@ -121,31 +120,13 @@ fn table(r: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
         }
         // A verdict above what the score gives was set by a rule that decides it on its own
         // (a North Korean address, say): say so, or "ESCALATE 45" reads as a mistake.
-        let t = &pack.thresholds;
-        let by_score = match c.score {
-            s if s >= t.escalate => Verdict::Escalate,
-            s if s >= t.review => Verdict::Review,
-            _ => Verdict::Clear,
-        };
-        if c.verdict > by_score {
-            let forcing: Vec<&str> = c
-                .findings
-                .iter()
-                .filter(|f| {
-                    pack.rules
-                        .iter()
-                        .any(|r| r.id == f.rule && r.force == Some(c.verdict))
-                })
-                .map(|f| f.rule.as_str())
-                .collect();
-            if !forcing.is_empty() {
-                writeln!(
-                    out,
-                    "   note: {} whatever the score, by {}",
-                    c.verdict.as_str(),
-                    forcing.join(", ")
-                )?;
-            }
+        if !c.verdict_set_by.is_empty() {
+            writeln!(
+                out,
+                "   note: {} whatever the score, by {}",
+                c.verdict.as_str(),
+                c.verdict_set_by.join(", ")
+            )?;
         }
         for f in &c.findings {
             writeln!(out, "   +{:<3} {}: {}", f.score, f.rule, clean(&f.title))?;

@@ -63,6 +63,10 @@ pub struct CandidateOut {
     pub claimed: Option<String>,
     pub score: u32,
     pub verdict: Verdict,
+    /// The fired rules that set a verdict above what the score gives (a North Korean address
+    /// escalates whatever the score); empty, and left out of JSON, otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub verdict_set_by: Vec<String>,
     pub findings: Vec<FindingOut>,
     pub not_evaluated: Vec<NotEvaluated>,
     pub weak_joins: WeakJoinsOut,
@@ -353,6 +357,16 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
             reason: why.to_string(),
         })
         .collect();
+    let verdict_set_by = if s.verdict > crate::rules::score::by_score(pack, s.score) {
+        s.findings
+            .iter()
+            .map(|f| &pack.rules[f.rule])
+            .filter(|r| r.force == Some(s.verdict))
+            .map(|r| r.id.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let name = c.app.get(app::FULL_NAME).unwrap_or("").to_string();
     CandidateOut {
         candidate_id: c.id.to_string(),
@@ -365,6 +379,7 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
             .map(str::to_string),
         score: s.score,
         verdict: s.verdict,
+        verdict_set_by,
         findings,
         not_evaluated,
         weak_joins: weak_joins(scan, c),

@@ -20,12 +20,16 @@ pub fn score(pack: &Pack, findings: &[Finding]) -> (u32, Verdict) {
         .map(|(fam, s)| (*s).min(pack.caps.get(fam).copied().unwrap_or(100)))
         .sum();
     let total = total.min(100);
-    let by_score = if total >= pack.thresholds.escalate {
+    (total, by_score(pack, total).max(forced))
+}
+
+/// The verdict a score alone gives, by the pack's thresholds.
+pub fn by_score(pack: &Pack, score: u32) -> Verdict {
+    if score >= pack.thresholds.escalate {
         Verdict::Escalate
-    } else if total >= pack.thresholds.review {
+    } else if score >= pack.thresholds.review {
         Verdict::Review
     } else {
         Verdict::Clear
-    };
-    (total, by_score.max(forced))
+    }
 }

@@ -252,4 +252,29 @@ mod tests {
         assert_eq!(fold("MAIN St"), "main st");
         assert_eq!(fold("Straße"), "strasse");
     }
+
+    /// Facts compare addresses by text first (see `facts::app_facts`): text equal up to ASCII
+    /// case must normalise equal, whatever else it holds.
+    #[test]
+    fn addresses_equal_up_to_ascii_case_normalise_equal() {
+        let texts = [
+            "7646 Lakeview Way, Tokyo, Tokyo, JP",
+            "12 Straße #4, Berlin",
+            "Apt 5, 1 Main St.",
+            "ул. Ленина 5",
+            "--",
+            "",
+            "東京都 1-2-3",
+        ];
+        for t in texts {
+            for variant in [
+                t.to_ascii_uppercase(),
+                t.to_ascii_lowercase(),
+                t.to_string(),
+            ] {
+                assert!(variant.eq_ignore_ascii_case(t));
+                assert_eq!(address(&variant), address(t), "{variant:?} / {t:?}");
+            }
+        }
+    }
 }

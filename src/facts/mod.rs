@@ -319,19 +319,30 @@ fn identity_facts(c: &Candidate, f: &mut Facts) {
             [a.fields.cell(app::PAYMENT_METHOD)],
         );
     }
-    let addr = |field| a.get(field).and_then(crate::norm::address);
-    let ship = addr(app::SHIPPING_ADDRESS);
+    // Most applications give one address in every field, copied: text equal up to ASCII
+    // case normalises equal, so only differing text is normalised (half the cost of facts
+    // for addresses).
+    let ship_text = a.get(app::SHIPPING_ADDRESS);
+    let ship = ship_text.and_then(crate::norm::address);
     for (other, out) in [
         (app::ID_DOC_ADDRESS, SHIP_DIFFERS_ID_ADDRESS),
         (app::HOME_ADDRESS, SHIP_DIFFERS_HOME),
     ] {
-        if let (Some(s), Some(o)) = (&ship, addr(other)) {
-            f.set(
-                out,
-                Fact::Bool(*s != o),
-                [a.fields.cell(app::SHIPPING_ADDRESS), a.fields.cell(other)],
-            );
-        }
+        let (Some(s), Some(o_text)) = (&ship, a.get(other)) else {
+            continue;
+        };
+        let differs = match ship_text.is_some_and(|t| t.eq_ignore_ascii_case(o_text)) {
+            true => false,
+            false => match crate::norm::address(o_text) {
+                Some(o) => *s != o,
+                None => continue,
+            },
+        };
+        f.set(
+            out,
+            Fact::Bool(differs),
+            [a.fields.cell(app::SHIPPING_ADDRESS), a.fields.cell(other)],
+        );
     }
 }
 

@@ -457,6 +457,13 @@ impl SeenSignIns {
         Some(h.finish().max(1))
     }
 
+    /// Asks for a candidate's entry early (see [`crate::model::prefetch`]).
+    fn prefetch(&self, candidate: usize) {
+        if let Some(ring) = self.recent.get(candidate) {
+            crate::model::prefetch(ring, usize::MAX);
+        }
+    }
+
     /// True when this candidate's sign-in was just folded; otherwise remembers it.
     fn repeat(&mut self, candidate: usize, key: Option<u64>) -> bool {
         let Some(key) = key else {
@@ -599,7 +606,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             });
             (a, scratch)
         };
-        input.for_each_prepared(prepare, |_, (a, scratch), _, report| {
+        input.for_each_prepared(prepare, |_, (a, scratch), _, _, report| {
             report.absorb_values(scratch);
             let (a, claim) = match a {
                 Ok(a) => a,
@@ -705,7 +712,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             });
             (read, scratch)
         };
-        input.for_each_prepared(prepare, |_, (read, scratch), _, report| {
+        input.for_each_prepared(prepare, |_, (read, scratch), _, _, report| {
             report.absorb_values(scratch);
             match read {
                 Ok((idx, Ok(mut iv))) => {
@@ -727,6 +734,8 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         let cols = input.numbers.clone();
         let mut seen = SeenSignIns::default();
         let memo = JoinMemo::new();
+        // The candidates whose memory was last asked for (see below).
+        let mut fetched = (usize::MAX, usize::MAX);
         let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
             let (id, account, email) = (
                 row.get(login::CANDIDATE_ID),
@@ -736,7 +745,23 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             let key = memo.join(id, account, email, || index.join(id, account, email));
             key.map(|idx| (idx, check_login(row, ts, zones[idx], &reference.countries)))
         };
-        input.for_each_prepared(prepare, |row, prepared, _, report| {
+        input.for_each_prepared(prepare, |row, prepared, ahead, _, report| {
+            // A log in time order touches another candidate at every row: ask for the
+            // summaries of rows a few places on now, so they are in cache by their turn (once
+            // per run of rows of one candidate, as in a log grouped by account).
+            if let Some(&Ok((far, _))) = ahead.far {
+                if far != fetched.0 {
+                    candidates[far].logins.prefetch();
+                    seen.prefetch(far);
+                    fetched.0 = far;
+                }
+            }
+            if let Some(&Ok((near, _))) = ahead.near {
+                if near != fetched.1 {
+                    candidates[near].logins.prefetch_lists();
+                    fetched.1 = near;
+                }
+            }
             let (idx, l) = match prepared {
                 Ok((idx, Ok(l))) => (idx, l),
                 Ok((_, Err(reason))) => return Fate::Rejected(reason),

@@ -450,6 +450,20 @@ struct Walk {
     counted: u64,
 }
 
+/// What was prepared for rows a few places after the one being folded (in the same batch),
+/// shown to `fold` only so it can ask for their memory early: a sign-in log in time order
+/// touches another candidate at every row, and each touch would otherwise wait for memory.
+/// `far` is [`AHEAD`] rows on, `near` half as far: memory found through pointers fetched for
+/// `far` can be asked for at `near`.
+pub struct Ahead<'a, P> {
+    pub near: Option<&'a P>,
+    pub far: Option<&'a P>,
+}
+
+/// See [`Ahead`]: far enough for memory to arrive before its row's turn (a few hundred
+/// nanoseconds of folding), near enough to stay in cache.
+const AHEAD: usize = 8;
+
 /// What turning one file's records into rows needs; shared by the threads that do it.
 struct Rows<'a, F> {
     header_len: usize,
@@ -602,15 +616,25 @@ where
         }
     }
 
-    /// In file order: count, reject, fold.
+    /// In file order: count, reject, fold. `fold` also sees what was prepared for rows a
+    /// few places on (see [`Ahead`]).
     fn fold(
         &self,
-        steps: Vec<Step<'_, P>>,
-        fold: &mut impl FnMut(&Row<'_>, P, &TsParser, &mut FileReport) -> Fate,
+        mut steps: Vec<Step<'_, P>>,
+        fold: &mut impl FnMut(&Row<'_>, P, Ahead<'_, P>, &TsParser, &mut FileReport) -> Fate,
         report: &mut FileReport,
     ) {
         let plain_note = AdaptNote::default();
-        for step in steps {
+        for i in 0..steps.len() {
+            let step = std::mem::replace(&mut steps[i], Step::Skip);
+            let at = |k: usize| match steps.get(i + k) {
+                Some(Step::Row(.., Some(p))) => Some(p),
+                _ => None,
+            };
+            let ahead = Ahead {
+                near: at(AHEAD / 2),
+                far: at(AHEAD),
+            };
             let (at, record, vals, note, prepared) = match step {
                 Step::Skip => continue,
                 Step::Reject(line, reason) => {
@@ -632,7 +656,7 @@ where
                 values: self.values(record, &vals),
                 note,
             };
-            match fold(&row, prepared, self.ts, report) {
+            match fold(&row, prepared, ahead, self.ts, report) {
                 Fate::Used => report.used += 1,
                 Fate::Unmatched(key) => report.unmatched(at.line, &key),
                 Fate::Rejected(reason) => report.reject(at.line, reason),
@@ -673,18 +697,19 @@ impl Input {
         &mut self,
         mut f: impl FnMut(&Row<'_>, &TsParser, &mut FileReport) -> Fate + Send,
     ) {
-        self.for_each_prepared(|_, _| (), |row, (), ts, report| f(row, ts, report));
+        self.for_each_prepared(|_, _| (), |row, (), _, ts, report| f(row, ts, report));
     }
 
     /// [`Input::for_each`] in two steps: `prepare` sees each row alone and may run on several
     /// threads at once (rows are taken in batches); `fold` then sees each row with what was
     /// prepared for it, one at a time and in file order, while the next batch is prepared.
     /// Whatever the number of threads, `fold` sees the same rows in the same order with the
-    /// same prepared values, so results do not depend on it.
+    /// same prepared values, so results do not depend on it. `fold` is also shown the values
+    /// prepared for rows a few places on (see [`Ahead`]), only to fetch memory early.
     pub fn for_each_prepared<P: Send>(
         &mut self,
         prepare: impl Fn(&Row<'_>, &TsParser) -> P + Sync,
-        mut fold: impl FnMut(&Row<'_>, P, &TsParser, &mut FileReport) -> Fate + Send,
+        mut fold: impl FnMut(&Row<'_>, P, Ahead<'_, P>, &TsParser, &mut FileReport) -> Fate + Send,
     ) {
         let started = crate::engine::Stopwatch::start();
         let rows = Rows {
@@ -816,5 +841,53 @@ mod tests {
                 (s("x\u{fffd}"), s("\u{fffd}y")),
             ]
         );
+    }
+
+    /// `fold` is shown what was prepared for the rows `AHEAD / 2` and `AHEAD` places on, in
+    /// the same batch, and nothing past a batch's end; every row is still folded once, in
+    /// order, whatever the batches.
+    #[test]
+    fn fold_is_shown_the_rows_prepared_ahead_within_a_batch() {
+        let dir = std::env::temp_dir().join(format!("hirescreen-ahead-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("identities.csv");
+        let rows = reader::BATCH + 100;
+        let mut text = String::from("candidate_id,email,account\n");
+        for i in 0..rows {
+            text.push_str(&format!("c{i},c{i}@example.org,a{i}\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+        let formats = crate::engine::default_formats();
+        let Opened::Input(mut input) =
+            open(0, &path, "identities.csv", &formats, chrono_tz::UTC).unwrap()
+        else {
+            panic!("not recognised")
+        };
+        let mut seen: Vec<(u32, Option<u32>, Option<u32>)> = Vec::new();
+        input.for_each_prepared(
+            |row, _| row.at.line,
+            |row, line, ahead, _, _| {
+                assert_eq!(line, row.at.line);
+                seen.push((line, ahead.near.copied(), ahead.far.copied()));
+                Fate::Used
+            },
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(seen.len(), rows);
+        // Data rows start on line 2; the first batch holds the previewed rows or a full
+        // batch, so only check that what is shown is right and that it is shown often.
+        let mut shown = 0;
+        for (k, &(line, near, far)) in seen.iter().enumerate() {
+            assert_eq!(line as usize, k + 2, "in order");
+            for (ahead, by) in [(near, AHEAD / 2), (far, AHEAD)] {
+                if let Some(a) = ahead {
+                    assert_eq!(a, line + by as u32);
+                    shown += 1;
+                }
+            }
+        }
+        assert!(shown > rows, "shown {shown} times for {rows} rows");
+        // Nothing is shown past the end of the file.
+        assert_eq!(seen.last().map(|s| (s.1, s.2)), Some((None, None)));
     }
 }

@@ -237,7 +237,7 @@ impl Index {
                 .ok_or_else(|| format!("candidate_id {id}"));
         }
         if let Some(a) = account {
-            if let Some(&i) = self.by_account.get(&a.trim().to_lowercase()) {
+            if let Some(&i) = self.by_account.get(lower(a.trim()).as_ref()) {
                 return Ok(i);
             }
             if let Some(&i) = norm_email(a).and_then(|e| self.by_email.get(&e)) {
@@ -249,7 +249,7 @@ impl Index {
                 return Ok(i);
             }
             // A work address the identities file lists as an account (a Teams or Zoom email).
-            if let Some(&i) = self.by_account.get(&e.trim().to_lowercase()) {
+            if let Some(&i) = self.by_account.get(lower(e.trim()).as_ref()) {
                 return Ok(i);
             }
         }
@@ -258,6 +258,15 @@ impl Index {
             (None, Some(e)) => format!("email {e}"),
             (None, None) => "no candidate_id, account or email".into(),
         })
+    }
+}
+
+/// `s` in lower case, borrowed when it already is (accounts usually are: a log in time order
+/// joins every row afresh, and this saved an allocation per row).
+fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        true => std::borrow::Cow::Owned(s.to_lowercase()),
+        false => std::borrow::Cow::Borrowed(s),
     }
 }
 
@@ -356,6 +365,8 @@ struct CheckedLogin<'r> {
     latency: Option<f64>,
     tools: u8,
     country: Option<&'r str>,
+    /// The zone `browser_timezone` names, if it names one.
+    browser_tz: Option<Tz>,
     /// See [`SeenSignIns::key`].
     session_key: Option<u64>,
     /// Value warnings (field, message), reported only if the row is folded.
@@ -418,6 +429,9 @@ fn check_login<'r>(
             .and_then(crate::model::remote_tool_bit)
             .unwrap_or(0),
         country,
+        browser_tz: row
+            .get(login::BROWSER_TIMEZONE)
+            .and_then(|z| z.parse().ok()),
         session_key: SeenSignIns::key(row.get(login::SESSION_ID), ip),
         warnings,
     })
@@ -787,6 +801,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 device_managed: l.managed,
                 device_managed_col: cols[login::DEVICE_MANAGED],
                 browser_timezone: row.get(login::BROWSER_TIMEZONE),
+                browser_tz: l.browser_tz,
                 browser_timezone_col: cols[login::BROWSER_TIMEZONE],
                 remote_tools: l.tools,
                 remote_tool_col: cols[login::REMOTE_TOOL],
@@ -1077,5 +1092,23 @@ mod tests {
             ix.join_by_name(&names(&["iPhone"]), Some("Weekly sync")),
             None
         );
+    }
+
+    #[test]
+    fn lower_case_is_borrowed_only_when_nothing_changes() {
+        for s in [
+            "anair1@corp.example",
+            "ANair1@Corp.Example",
+            "zoë@corp.example",
+            "ÉMILE",
+            "",
+        ] {
+            let l = lower(s);
+            assert_eq!(l, s.to_lowercase(), "{s}");
+            assert_eq!(
+                matches!(l, std::borrow::Cow::Borrowed(_)),
+                s == s.to_lowercase() && s.is_ascii()
+            );
+        }
     }
 }

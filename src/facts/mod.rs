@@ -9,7 +9,6 @@ pub mod watch;
 
 use crate::enrich::gazetteer::{distance_km, offset_hours, Gazetteer};
 use crate::model::{app, interview, Candidate, Claim, IpInfo, SourceRef, REMOTE_TOOLS};
-use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
 use watch::Watchlist;
 
@@ -797,12 +796,10 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
         let claimed = offset_hours(tz, ref_ts);
         let mut off = 0i64;
         let mut zones = BTreeSet::new();
-        for (z, n) in &t.browser_tzs {
-            if let Ok(btz) = z.parse::<Tz>() {
-                if (offset_hours(btz, ref_ts) - claimed).abs() >= 3.0 {
-                    off += *n as i64;
-                    zones.insert(z.to_string());
-                }
+        for &(btz, n) in &t.browser_tzs {
+            if (offset_hours(btz, ref_ts) - claimed).abs() >= 3.0 {
+                off += n as i64;
+                zones.insert(btz.name().to_string());
             }
         }
         let mut src: Vec<SourceRef> = t.first_browser_tz.into_iter().collect();
@@ -1110,6 +1107,7 @@ mod tests {
                 device_managed: None,
                 device_managed_col: 0,
                 browser_timezone: None,
+                browser_tz: None,
                 browser_timezone_col: 0,
                 remote_tools: 0,
                 remote_tool_col: 0,

@@ -319,8 +319,9 @@ pub struct LoginTrail {
     pub latency_sum: f64,
     pub latency_n: u32,
     pub latency_max: f64,
-    /// Distinct browser time zones with counts (bounded).
-    pub browser_tzs: Vec<(Box<str>, u32)>,
+    /// Distinct browser time zones with counts (bounded; names that are not zones are not
+    /// counted).
+    pub browser_tzs: Vec<(Tz, u32)>,
     /// Distinct device ids (bounded).
     pub devices: Vec<Box<str>>,
     /// The first row seen with each of `devices` (whole row: the row carries no device column
@@ -345,7 +346,9 @@ pub struct LoginRow<'a> {
     pub device_id: Option<&'a str>,
     pub device_managed: Option<bool>,
     pub device_managed_col: u32,
+    /// The row's `browser_timezone` value, and the zone it names, if it names one.
     pub browser_timezone: Option<&'a str>,
+    pub browser_tz: Option<Tz>,
     pub browser_timezone_col: u32,
     /// Remote-access tools seen, as [`remote_tool_bit`] bits.
     pub remote_tools: u8,
@@ -433,13 +436,16 @@ impl LoginTrail {
             }
             self.first_latency.get_or_insert(l.row.cell(l.latency_col));
         }
-        if let Some(btz) = l.browser_timezone {
+        if l.browser_timezone.is_some() {
             self.first_browser_tz
                 .get_or_insert(l.row.cell(l.browser_timezone_col));
-            if let Some(e) = self.browser_tzs.iter_mut().find(|(z, _)| &**z == btz) {
+        }
+        // Zones, not their names: no string to fetch and compare per sign-in.
+        if let Some(btz) = l.browser_tz {
+            if let Some(e) = self.browser_tzs.iter_mut().find(|(z, _)| *z == btz) {
                 e.1 += 1;
             } else if self.browser_tzs.len() < Self::MAX_TZS {
-                self.browser_tzs.push((btz.into(), 1));
+                self.browser_tzs.push((btz, 1));
             }
         }
         if let Some(d) = l.device_id {
@@ -575,5 +581,49 @@ mod tests {
         assert_eq!(got, want);
         assert_eq!(LoginEvent::new(1 << 47, 0), None);
         assert_eq!(LoginEvent::new(i64::MIN, 0), None);
+    }
+
+    /// Browser zones are counted by zone; a name that is no zone marks the evidence cell but
+    /// takes none of the bounded slots.
+    #[test]
+    fn browser_zones_are_counted_by_zone_and_names_that_are_not_zones_take_no_slot() {
+        let mut t = LoginTrail::default();
+        let info = Arc::new(IpInfo::default());
+        let names = [
+            "not a zone",
+            "Mars/Olympus",
+            "Asia/Tokyo",
+            "Asia/Tokyo",
+            "Europe/Kyiv",
+        ];
+        for (n, name) in names.iter().enumerate() {
+            let l = LoginRow {
+                row: RowRef {
+                    file: 0,
+                    line: n as u32 + 2,
+                },
+                ip_col: 1,
+                ts: 1_700_000_000 + n as i64,
+                local_hour: None,
+                ip: IpAddr::from([198, 51, 100, 7]),
+                success: Some(true),
+                device_id: None,
+                device_managed: None,
+                device_managed_col: 0,
+                browser_timezone: Some(name),
+                browser_tz: name.parse().ok(),
+                browser_timezone_col: 9,
+                remote_tools: 0,
+                remote_tool_col: 0,
+                latency_ms: None,
+                latency_col: 0,
+            };
+            t.add(&l, || Arc::clone(&info));
+        }
+        assert_eq!(
+            t.browser_tzs,
+            [(chrono_tz::Asia::Tokyo, 2), (chrono_tz::Europe::Kyiv, 1)]
+        );
+        assert_eq!(t.first_browser_tz, Some(SourceRef::new(0, 2, 9)));
     }
 }

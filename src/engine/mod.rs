@@ -15,8 +15,8 @@ use crate::ingest::values::{norm_email, parse_bool, parse_ip};
 use crate::ingest::{self, records, Fate, FileReport, Input, Opened};
 use crate::link::{self, LinkOptions, Links};
 use crate::model::{
-    app, identity, interview, login, watch, Candidate, FileTable, Finding, LoginRow, LoginTrail,
-    RuleOutcome, Verdict,
+    app, identity, interview, login, watch, Candidate, FileTable, Finding, Key, LoginRow,
+    LoginTrail, RuleOutcome, Verdict,
 };
 use crate::rules::{eval, score, Pack};
 use chrono_tz::Tz;
@@ -156,9 +156,9 @@ fn display(p: &std::path::Path) -> String {
 }
 
 struct Index {
-    by_id: FxHashMap<String, usize>,
-    by_email: FxHashMap<String, usize>,
-    by_account: FxHashMap<String, usize>,
+    by_id: FxHashMap<Key, usize>,
+    by_email: FxHashMap<Key, usize>,
+    by_account: FxHashMap<Key, usize>,
     /// Folded full name → candidate; `None` when two candidates share the name. Only for rows
     /// no strong key joins (Zoom guests without email), and such joins are marked weak. Built
     /// only when an interview export can name guests (canonical files cannot).
@@ -240,12 +240,12 @@ impl Index {
             if let Some(&i) = self.by_account.get(lower(a.trim()).as_ref()) {
                 return Ok(i);
             }
-            if let Some(&i) = norm_email(a).and_then(|e| self.by_email.get(&e)) {
+            if let Some(&i) = norm_email(a).and_then(|e| self.by_email.get(e.as_str())) {
                 return Ok(i);
             }
         }
         if let Some(e) = email {
-            if let Some(&i) = norm_email(e).and_then(|e| self.by_email.get(&e)) {
+            if let Some(&i) = norm_email(e).and_then(|e| self.by_email.get(e.as_str())) {
                 return Ok(i);
             }
             // A work address the identities file lists as an account (a Teams or Zoom email).
@@ -635,9 +635,9 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
             let id: Box<str> = id.into();
             let idx = candidates.len();
-            index.by_id.insert(id.to_string(), idx);
+            index.by_id.insert(Key::new(&id), idx);
             if let Some(e) = a.get(app::EMAIL).and_then(norm_email) {
-                index.by_email.entry(e).or_insert(idx);
+                index.by_email.entry(e.into()).or_insert(idx);
             }
             let app_ip_info = a.ip.map(|ip| enricher.lookup(ip));
             candidates.push(Candidate {
@@ -663,7 +663,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             );
             match target {
                 Ok(i) => {
-                    index.by_account.insert(account.to_lowercase(), i);
+                    index.by_account.insert(account.to_lowercase().into(), i);
                     Fate::Used
                 }
                 Err(k) => Fate::Unmatched(k),

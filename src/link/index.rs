@@ -86,7 +86,7 @@ fn values(kind: KeyKind, c: &Candidate, opts: &LinkOptions) -> Vec<(u32, String)
             .devices
             .iter()
             .enumerate()
-            .filter_map(|(k, d)| norm::opaque(d).map(|v| (k as u32, v)))
+            .filter_map(|(k, d)| norm::opaque(d.as_str()).map(|v| (k as u32, v)))
             .collect(),
         KeyKind::Name => one(a.get(app::FULL_NAME).and_then(name_key)),
         KeyKind::LoginIp => {

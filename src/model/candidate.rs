@@ -2,7 +2,7 @@
 //! bounded summary of its sign-ins. Logins are folded in as they stream past (see
 //! [`LoginTrail::add`]) so memory grows with candidates, not with logins.
 
-use super::{RowRef, SourceRef};
+use super::{Key, RowRef, SourceRef};
 use chrono_tz::Tz;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -322,8 +322,8 @@ pub struct LoginTrail {
     /// Distinct browser time zones with counts (bounded; names that are not zones are not
     /// counted).
     pub browser_tzs: Vec<(Tz, u32)>,
-    /// Distinct device ids (bounded).
-    pub devices: Vec<Box<str>>,
+    /// Distinct device ids (bounded; in place when short, see [`Key`]).
+    pub devices: Vec<Key>,
     /// The first row seen with each of `devices` (whole row: the row carries no device column
     /// number), for citing.
     pub device_first: Vec<SourceRef>,
@@ -449,8 +449,10 @@ impl LoginTrail {
             }
         }
         if let Some(d) = l.device_id {
-            if self.devices.len() < Self::MAX_DEVICES && !self.devices.iter().any(|x| &**x == d) {
-                self.devices.push(d.into());
+            if self.devices.len() < Self::MAX_DEVICES
+                && !self.devices.iter().any(|x| x.as_str() == d)
+            {
+                self.devices.push(Key::new(d));
                 self.device_first.push(l.row.cell(0));
             }
         }

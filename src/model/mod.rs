@@ -5,8 +5,10 @@
 
 mod candidate;
 mod finding;
+mod key;
 mod source;
 
 pub use candidate::*;
 pub use finding::*;
+pub use key::Key;
 pub use source::*;

@@ -431,7 +431,7 @@ fn check_login<'r>(
         country,
         browser_tz: row
             .get(login::BROWSER_TIMEZONE)
-            .and_then(|z| z.parse().ok()),
+            .and_then(ingest::values::parse_zone),
         session_key: SeenSignIns::key(row.get(login::SESSION_ID), ip),
         warnings,
     })

@@ -7,7 +7,6 @@ use super::countries::Countries;
 use super::values::{parse_ip, TsParser};
 use super::{FileReport, Row};
 use crate::model::{app, interview, Application, ColumnNumbers, Fields, Interview};
-use chrono_tz::Tz;
 
 /// Copies a row's values into owned, trimmed fields (empty → unknown), leaving out field
 /// `except` when given.
@@ -81,9 +80,9 @@ pub fn application(
         None => None,
     };
     let claimed_tz = match fields.get(app::CLAIMED_TIMEZONE) {
-        Some(z) => match z.parse::<Tz>() {
-            Ok(tz) => Some(tz),
-            Err(_) => {
+        Some(z) => match super::values::parse_zone(z) {
+            Some(tz) => Some(tz),
+            None => {
                 let msg = format!("claimed_timezone {z:?} is not an IANA zone; left unknown");
                 report.warn_value(line, col(cols, app::CLAIMED_TIMEZONE), &msg);
                 None

@@ -149,8 +149,9 @@ pub fn formats(mapping: &[PathBuf]) -> anyhow::Result<Vec<crate::ingest::format:
 }
 
 pub fn parse_tz(s: &str) -> anyhow::Result<chrono_tz::Tz> {
-    s.parse::<chrono_tz::Tz>()
-        .map_err(|_| anyhow::anyhow!("--tz {s:?} is not an IANA time zone (e.g. America/New_York)"))
+    crate::ingest::values::parse_zone(s).ok_or_else(|| {
+        anyhow::anyhow!("--tz {s:?} is not an IANA time zone (e.g. America/New_York)")
+    })
 }
 
 pub fn load_pack(dir: Option<&Path>) -> anyhow::Result<Pack> {

@@ -127,10 +127,10 @@ impl Gazetteer {
         let mut rows: Vec<(Place, u64, String, String)> = Vec::new();
         for rec in rdr.records().flatten() {
             let get = |i: usize| rec.get(i).unwrap_or("");
-            let (Ok(lat), Ok(lon), Ok(tz)) = (
+            let (Ok(lat), Ok(lon), Some(tz)) = (
                 get(4).parse::<f64>(),
                 get(5).parse::<f64>(),
-                get(6).parse::<Tz>(),
+                crate::ingest::values::parse_zone(get(6)),
             ) else {
                 continue;
             };

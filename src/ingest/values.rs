@@ -46,10 +46,9 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     }
 }
 
-/// Parses an address, tolerating `ip:port`, `[v6]:port` and IPv4-mapped IPv6.
 /// The IANA zone of that exact name (as `str::parse::<Tz>` reads it), found in a table built
 /// once with a fast hash: the parser's own lookup was a sixth of the cost of checking a
-/// sign-in row, which names its browser's zone.
+/// sign-in row, which names its browser's zone. Every zone name read goes through here.
 pub fn parse_zone(name: &str) -> Option<Tz> {
     static ZONES: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, Tz>> =
         std::sync::LazyLock::new(|| {
@@ -61,6 +60,7 @@ pub fn parse_zone(name: &str) -> Option<Tz> {
     ZONES.get(name).copied()
 }
 
+/// Parses an address, tolerating `ip:port`, `[v6]:port` and IPv4-mapped IPv6.
 pub fn parse_ip(s: &str) -> Option<IpAddr> {
     let t = s.trim();
     if t.is_empty() {

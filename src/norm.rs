@@ -253,7 +253,7 @@ mod tests {
         assert_eq!(fold("Straße"), "strasse");
     }
 
-    /// Facts compare addresses by text first (see `facts::app_facts`): text equal up to ASCII
+    /// Facts compare addresses by text first (see `facts::identity_facts`): text equal up to ASCII
     /// case must normalise equal, whatever else it holds.
     #[test]
     fn addresses_equal_up_to_ascii_case_normalise_equal() {

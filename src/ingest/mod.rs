@@ -294,7 +294,7 @@ fn record_bytes(record: &csv::ByteRecord) -> usize {
 /// A value without the white space around it (borrowed when there is none to take).
 fn trimmed(v: Cow<'_, str>) -> Cow<'_, str> {
     match v {
-        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Borrowed(s) => Cow::Borrowed(trim(s)),
         Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
         Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
     }

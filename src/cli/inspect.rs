@@ -167,7 +167,7 @@ pub fn run(
     tz: &chrono_tz::Tz,
     formats: &[FormatDef],
 ) -> anyhow::Result<Exit> {
-    let countries = Countries::builtin();
+    let countries = Countries::shared();
     for (i, path) in files.iter().enumerate() {
         let name = path.display().to_string();
         match ingest::open(i as u32, path, &name, formats, *tz)? {
@@ -208,7 +208,7 @@ pub fn run(
                 input.for_each(|row, ts, report| {
                     let ok = match kind {
                         Kind::Applications => {
-                            records::application(row, &cols, ts, &countries, report).map(|_| ())
+                            records::application(row, &cols, ts, countries, report).map(|_| ())
                         }
                         Kind::Interviews => {
                             records::interview(row, &cols, ts, true, report).map(|_| ())

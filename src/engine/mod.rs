@@ -131,14 +131,14 @@ impl Scan {
 
 /// Shared reference data, built once per process.
 pub struct Reference {
-    pub countries: Countries,
+    pub countries: &'static Countries,
     pub gazetteer: Gazetteer,
 }
 
 impl Reference {
     pub fn builtin() -> Reference {
         Reference {
-            countries: Countries::builtin(),
+            countries: Countries::shared(),
             gazetteer: Gazetteer::builtin(),
         }
     }
@@ -613,7 +613,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         index.by_email.reserve(rows);
         let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
             let mut scratch = FileReport::default();
-            let a = records::application(row, &cols, ts, &reference.countries, &mut scratch);
+            let a = records::application(row, &cols, ts, reference.countries, &mut scratch);
             let a = a.map(|a| {
                 let claim = facts::resolve_claim(&a, &reference.gazetteer);
                 (a, claim)
@@ -757,7 +757,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 row.get(login::EMAIL),
             );
             let key = memo.join(id, account, email, || index.join(id, account, email));
-            key.map(|idx| (idx, check_login(row, ts, zones[idx], &reference.countries)))
+            key.map(|idx| (idx, check_login(row, ts, zones[idx], reference.countries)))
         };
         input.for_each_prepared(prepare, |row, prepared, ahead, _, report| {
             // A log in time order touches another candidate at every row: ask for the

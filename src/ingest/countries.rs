@@ -25,7 +25,7 @@ impl Countries {
         Countries::parse(BUILTIN)
     }
 
-    /// The built-in table, parsed once per process.
+    /// The built-in table, parsed once per process; what every stage uses.
     pub fn shared() -> &'static Countries {
         static SHARED: std::sync::LazyLock<Countries> =
             std::sync::LazyLock::new(Countries::builtin);

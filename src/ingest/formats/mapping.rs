@@ -29,7 +29,6 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 use toml::{Spanned, Value};
 
 /// One problem in a mapping file, where it is.
@@ -195,10 +194,10 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<FormatDef>, MappingErrors> {
     if def.format.is_empty() {
         l.err(0, "no [[format]] in this mapping file");
     }
-    let countries = Arc::new(Countries::builtin());
+    let countries = Countries::shared();
     let mut out = Vec::new();
     for spec in def.format {
-        if let Some(f) = format_def(&mut l, spec, &countries) {
+        if let Some(f) = format_def(&mut l, spec, countries) {
             out.push(f);
         }
     }
@@ -213,7 +212,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<FormatDef>, MappingErrors> {
 fn format_def(
     l: &mut Loader<'_>,
     spec: FormatSpec,
-    countries: &Arc<Countries>,
+    countries: &'static Countries,
 ) -> Option<FormatDef> {
     let errors_before = l.errors.len();
     let name = spec.name.get_ref().trim().to_string();
@@ -325,8 +324,7 @@ fn format_def(
     if spec.day_first {
         def = def.day_first();
     }
-    let countries = Arc::clone(countries);
-    Some(def.adapter(move |raw, vals, note| apply(&specs, &countries, raw, vals, note)))
+    Some(def.adapter(move |raw, vals, note| apply(&specs, countries, raw, vals, note)))
 }
 
 fn apply(

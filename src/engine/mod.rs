@@ -365,7 +365,8 @@ struct CheckedLogin<'r> {
     latency: Option<f64>,
     tools: u8,
     country: Option<&'r str>,
-    /// The zone `browser_timezone` names, if it names one.
+    /// Whether the row gives a `browser_timezone`, and the zone it names, if it names one.
+    browser_timezone_given: bool,
     browser_tz: Option<Tz>,
     /// See [`SeenSignIns::key`].
     session_key: Option<u64>,
@@ -417,6 +418,7 @@ fn check_login<'r>(
         }
         code
     });
+    let browser_timezone = row.get(login::BROWSER_TIMEZONE);
     Ok(CheckedLogin {
         ts: when,
         local_hour: zone.and_then(|z| crate::model::local_hour(when, z)),
@@ -429,9 +431,8 @@ fn check_login<'r>(
             .and_then(crate::model::remote_tool_bit)
             .unwrap_or(0),
         country,
-        browser_tz: row
-            .get(login::BROWSER_TIMEZONE)
-            .and_then(ingest::values::parse_zone),
+        browser_timezone_given: browser_timezone.is_some(),
+        browser_tz: browser_timezone.and_then(ingest::values::parse_zone),
         session_key: SeenSignIns::key(row.get(login::SESSION_ID), ip),
         warnings,
     })
@@ -800,7 +801,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 device_id: row.get(login::DEVICE_ID),
                 device_managed: l.managed,
                 device_managed_col: cols[login::DEVICE_MANAGED],
-                browser_timezone: row.get(login::BROWSER_TIMEZONE),
+                browser_timezone_given: l.browser_timezone_given,
                 browser_tz: l.browser_tz,
                 browser_timezone_col: cols[login::BROWSER_TIMEZONE],
                 remote_tools: l.tools,

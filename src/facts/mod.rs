@@ -1093,27 +1093,8 @@ mod tests {
                 country: Some((*country).into()),
                 ..Default::default()
             });
-            let l = crate::model::LoginRow {
-                row: crate::model::RowRef {
-                    file: 1,
-                    line: n as u32 + 2,
-                },
-                ip_col: 4,
-                ts: 1_700_000_000 + hours * 3600,
-                local_hour: None,
-                ip: std::net::IpAddr::from([198, 51, 100, n as u8]),
-                success: Some(true),
-                device_id: None,
-                device_managed: None,
-                device_managed_col: 0,
-                browser_timezone: None,
-                browser_tz: None,
-                browser_timezone_col: 0,
-                remote_tools: 0,
-                remote_tool_col: 0,
-                latency_ms: None,
-                latency_col: 0,
-            };
+            let ip = std::net::IpAddr::from([198, 51, 100, n as u8]);
+            let l = crate::model::LoginRow::plain(n as u32 + 2, 1_700_000_000 + hours * 3600, ip);
             c.logins.add(&l, || info);
         }
         c

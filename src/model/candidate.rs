@@ -346,8 +346,8 @@ pub struct LoginRow<'a> {
     pub device_id: Option<&'a str>,
     pub device_managed: Option<bool>,
     pub device_managed_col: u32,
-    /// The row's `browser_timezone` value, and the zone it names, if it names one.
-    pub browser_timezone: Option<&'a str>,
+    /// Whether the row gives a `browser_timezone`, and the zone it names, if it names one.
+    pub browser_timezone_given: bool,
     pub browser_tz: Option<Tz>,
     pub browser_timezone_col: u32,
     /// Remote-access tools seen, as [`remote_tool_bit`] bits.
@@ -375,6 +375,32 @@ pub fn prefetch<T: ?Sized>(value: &T, max: usize) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = (value, max);
+}
+
+impl LoginRow<'_> {
+    /// A successful sign-in at `ts` from `ip` on row `line` of file 1, with nothing else
+    /// known: the start of a test's row.
+    #[cfg(test)]
+    pub(crate) fn plain(line: u32, ts: i64, ip: IpAddr) -> LoginRow<'static> {
+        LoginRow {
+            row: RowRef { file: 1, line },
+            ip_col: 4,
+            ts,
+            local_hour: None,
+            ip,
+            success: Some(true),
+            device_id: None,
+            device_managed: None,
+            device_managed_col: 0,
+            browser_timezone_given: false,
+            browser_tz: None,
+            browser_timezone_col: 0,
+            remote_tools: 0,
+            remote_tool_col: 0,
+            latency_ms: None,
+            latency_col: 0,
+        }
+    }
 }
 
 impl LoginTrail {
@@ -436,7 +462,7 @@ impl LoginTrail {
             }
             self.first_latency.get_or_insert(l.row.cell(l.latency_col));
         }
-        if l.browser_timezone.is_some() {
+        if l.browser_timezone_given {
             self.first_browser_tz
                 .get_or_insert(l.row.cell(l.browser_timezone_col));
         }
@@ -599,26 +625,12 @@ mod tests {
             "Europe/Kyiv",
         ];
         for (n, name) in names.iter().enumerate() {
+            let ip = IpAddr::from([198, 51, 100, 7]);
             let l = LoginRow {
-                row: RowRef {
-                    file: 0,
-                    line: n as u32 + 2,
-                },
-                ip_col: 1,
-                ts: 1_700_000_000 + n as i64,
-                local_hour: None,
-                ip: IpAddr::from([198, 51, 100, 7]),
-                success: Some(true),
-                device_id: None,
-                device_managed: None,
-                device_managed_col: 0,
-                browser_timezone: Some(name),
-                browser_tz: name.parse().ok(),
+                browser_timezone_given: true,
+                browser_tz: crate::ingest::values::parse_zone(name),
                 browser_timezone_col: 9,
-                remote_tools: 0,
-                remote_tool_col: 0,
-                latency_ms: None,
-                latency_col: 0,
+                ..LoginRow::plain(n as u32 + 2, 1_700_000_000 + n as i64, ip)
             };
             t.add(&l, || Arc::clone(&info));
         }
@@ -626,6 +638,6 @@ mod tests {
             t.browser_tzs,
             [(chrono_tz::Asia::Tokyo, 2), (chrono_tz::Europe::Kyiv, 1)]
         );
-        assert_eq!(t.first_browser_tz, Some(SourceRef::new(0, 2, 9)));
+        assert_eq!(t.first_browser_tz, Some(SourceRef::new(1, 2, 9)));
     }
 }

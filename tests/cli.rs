@@ -402,6 +402,20 @@ fn the_demo_escalates_fraud_with_geo_evidence_and_clears_look_alikes() {
         s03_loc,
         "claimed Japan (JP); 8 of 8 direct sign-ins from Laos (LA) (8)"
     );
+    // The distance is of direct sign-ins; the country list is of all of them and says so
+    // (s06's two US sign-ins are the VPN exits of an indicator IP).
+    let s06_far = candidate(cands, "s06")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "loc.far-from-claimed-city")
+        .unwrap()["evidence"]
+        .clone();
+    assert_eq!(
+        s06_far,
+        "claimed Dallas, TX, US; median direct sign-in 10759 km away; all sign-ins by country, \
+         VPNs included: China (CN) (5), United States (US) (2)"
+    );
     let s06 = rules_of(candidate(cands, "s06"));
     assert!(
         s06.contains(&"loc.early-elsewhere-then-claim".to_string()),

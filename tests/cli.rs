@@ -35,6 +35,13 @@ fn candidate<'a>(rows: &'a [Value], id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no candidate {id}"))
 }
 
+/// One finding of a candidate's output object, by rule.
+fn finding<'a>(c: &'a Value, rule: &str) -> &'a Value {
+    let findings = c["findings"].as_array().expect("findings");
+    let f = findings.iter().find(|f| f["rule"] == rule);
+    f.unwrap_or_else(|| panic!("no finding {rule} in {c}"))
+}
+
 fn rules_of(c: &Value) -> Vec<String> {
     c["findings"]
         .as_array()
@@ -103,12 +110,7 @@ fn scan_prints_one_object_per_candidate_then_a_summary() {
         assert!(!f["verify"].as_str().unwrap().is_empty());
     }
     // The sign-in in North Korea's space is cited at its ip cell (column 4) of logins.csv.
-    let kp = c2["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "net.kp-address-space")
-        .unwrap();
+    let kp = finding(c2, "net.kp-address-space");
     assert!(kp["sources"].as_array().unwrap().iter().any(|s| s["file"]
         .as_str()
         .unwrap()
@@ -391,28 +393,14 @@ fn the_demo_escalates_fraud_with_geo_evidence_and_clears_look_alikes() {
         "{s03:?}"
     );
     // Countries are named beside their codes: `LA` alone reads as Los Angeles.
-    let s03_loc = candidate(cands, "s03")["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "loc.logins-outside-claim")
-        .unwrap()["evidence"]
-        .clone();
     assert_eq!(
-        s03_loc,
+        finding(candidate(cands, "s03"), "loc.logins-outside-claim")["evidence"],
         "claimed Japan (JP); 8 of 8 direct sign-ins from Laos (LA) (8)"
     );
     // The distance is of direct sign-ins; the country list is of all of them and says so
     // (s06's two US sign-ins are the VPN exits of an indicator IP).
-    let s06_far = candidate(cands, "s06")["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "loc.far-from-claimed-city")
-        .unwrap()["evidence"]
-        .clone();
     assert_eq!(
-        s06_far,
+        finding(candidate(cands, "s06"), "loc.far-from-claimed-city")["evidence"],
         "claimed Dallas, TX, US; median direct sign-in 10759 km away; all sign-ins by country, \
          VPNs included: China (CN) (5), United States (US) (2)"
     );

@@ -2,7 +2,7 @@
 //! accents, token order ("Zhang Wei" / "WEI ZHANG"), middle names, initials and common
 //! nicknames ("Bob" / "Robert"). It never looks at where a name comes from.
 
-use crate::norm::{sorted_words, WordTable};
+use crate::norm::{word_map, WordTable};
 use strsim::jaro_winkler;
 
 /// Common English nicknames to the given name they stand for.
@@ -74,7 +74,7 @@ const NICKNAMES: &[(&str, &str)] = &[
 ];
 
 /// [`NICKNAMES`] by nickname.
-static BY_NICKNAME: WordTable = WordTable::new(|| sorted_words(NICKNAMES));
+static BY_NICKNAME: WordTable = WordTable::new(|| word_map(NICKNAMES));
 
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "dr", "prof", "jr", "sr", "ii", "iii",
@@ -198,6 +198,11 @@ pub fn is_generic_tokens(words: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nicknames_are_listed_once() {
+        assert_eq!(word_map(NICKNAMES).len(), NICKNAMES.len());
+    }
 
     #[test]
     fn honest_variants_match() {

@@ -185,6 +185,40 @@ fn bands(sh: &[u64], seeds: &Seeds) -> [u32; BANDS] {
     out
 }
 
+/// The pairs of docs that share a bucket of one band: `col` is (this band's value, the next
+/// band's value, doc), sorted. A bucket of more than `cap` docs is split by the next band's
+/// value: resumes cut from one template fill a bucket by chance, and skipping it whole lost
+/// true copies that happened to fall in it (which ones depended on the hash). Copies agree in
+/// every band, so they stay together; a part still over the cap is skipped and counted (the
+/// return value), as a key shared too widely is. Every pair is verified afterwards.
+fn band_pairs(col: &[(u32, u32, u32)], cap: usize, pairs: &mut Vec<(u32, u32)>) -> u64 {
+    let mut skipped = 0;
+    let mut emit = |run: &[(u32, u32, u32)]| {
+        for (p, x) in run.iter().enumerate() {
+            for y in &run[p + 1..] {
+                pairs.push((x.2.min(y.2), x.2.max(y.2)));
+            }
+        }
+    };
+    for bucket in col.chunk_by(|x, y| x.0 == y.0) {
+        if bucket.len() < 2 {
+            continue;
+        }
+        if bucket.len() <= cap {
+            emit(bucket);
+            continue;
+        }
+        for part in bucket.chunk_by(|x, y| x.1 == y.1) {
+            if part.len() > cap {
+                skipped += 1;
+            } else if part.len() >= 2 {
+                emit(part);
+            }
+        }
+    }
+    skipped
+}
+
 /// One resume ready for blocking: its band hashes and its verification set.
 struct Doc {
     cand: u32,
@@ -213,30 +247,18 @@ pub fn resume_links(cands: &[Candidate], opts: &LinkOptions, stats: &mut Stats) 
         .collect();
     // Candidate pairs, as positions in `docs`.
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut col: Vec<(u32, u32)> = Vec::with_capacity(docs.len());
+    let mut col: Vec<(u32, u32, u32)> = Vec::with_capacity(docs.len());
     for b in 0..BANDS {
+        // Each doc's value in this band, then in the next (see `band_pairs`).
+        let next = (b + 1) % BANDS;
         col.clear();
-        col.extend(docs.iter().enumerate().map(|(k, d)| (d.bands[b], k as u32)));
+        col.extend(
+            docs.iter()
+                .enumerate()
+                .map(|(k, d)| (d.bands[b], d.bands[next], k as u32)),
+        );
         col.par_sort_unstable();
-        let mut start = 0;
-        while start < col.len() {
-            let mut end = start + 1;
-            while end < col.len() && col[end].0 == col[start].0 {
-                end += 1;
-            }
-            let n = end - start;
-            if n > opts.cap {
-                stats.resume_buckets_skipped += 1;
-            } else if n >= 2 {
-                let run = &col[start..end];
-                for (p, x) in run.iter().enumerate() {
-                    for y in &run[p + 1..] {
-                        pairs.push((x.1.min(y.1), x.1.max(y.1)));
-                    }
-                }
-            }
-            start = end;
-        }
+        stats.resume_buckets_skipped += band_pairs(&col, opts.cap, &mut pairs);
         // Keep the list short when many bands agree on the same pairs.
         if pairs.len() > 4 * docs.len() {
             pairs.par_sort_unstable();
@@ -285,6 +307,29 @@ mod tests {
             .collect();
         want.sort_unstable();
         assert_eq!(sh, want);
+    }
+
+    #[test]
+    fn a_crowded_bucket_is_split_by_the_next_band_and_only_crowds_of_copies_are_skipped() {
+        let cap = 25;
+        // 30 docs share band value 7: 28 by chance (each its own next-band value) and docs
+        // 40 and 41, which agree in the next band as well.
+        let mut col: Vec<(u32, u32, u32)> = (0..28).map(|k| (7, 100 + k, k)).collect();
+        col.extend([(7, 5, 41), (7, 5, 40), (9, 1, 50), (9, 2, 51)]);
+        col.sort_unstable();
+        let mut pairs = Vec::new();
+        assert_eq!(band_pairs(&col, cap, &mut pairs), 0);
+        // Small buckets pair all their docs, whatever the next band says.
+        assert_eq!(pairs, vec![(40, 41), (50, 51)]);
+        // 30 copies agree in both bands: too many to say anything, skipped and counted.
+        let copies: Vec<(u32, u32, u32)> = (0..30).map(|k| (3, 4, k)).collect();
+        let mut pairs = Vec::new();
+        assert_eq!(band_pairs(&copies, cap, &mut pairs), 1);
+        assert!(pairs.is_empty());
+        // At the cap, a bucket pairs every doc.
+        let mut pairs = Vec::new();
+        assert_eq!(band_pairs(&copies[..cap], cap, &mut pairs), 0);
+        assert_eq!(pairs.len(), cap * (cap - 1) / 2);
     }
 
     #[test]

@@ -7,13 +7,13 @@
 //! line 1 (sectioned Zoom and Teams reports) and settle per-file conventions such as day/month
 //! order before the stream is consumed. It does not know what the columns mean.
 
+use super::csvparse::CsvRecords;
 use super::json;
 use csv::ByteRecord;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 /// How many leading records are kept for detection.
 pub const PREVIEW_ROWS: usize = 200;
@@ -71,7 +71,7 @@ pub struct RawRow {
 }
 
 enum Inner {
-    Csv(csv::Reader<Box<dyn Read + Send>>, Arc<Mutex<LineIndex>>),
+    Csv(CsvRecords),
     /// The same CSV parsed on a reader thread, in batches, while rows are processed here.
     Threaded(Pipeline),
     Json(json::JsonRows),
@@ -95,7 +95,7 @@ struct Pipeline {
 }
 
 impl Pipeline {
-    fn start(mut rdr: csv::Reader<Box<dyn Read + Send>>, index: Arc<Mutex<LineIndex>>) -> Pipeline {
+    fn start(mut rdr: CsvRecords) -> Pipeline {
         let (tx, rows) = std::sync::mpsc::sync_channel::<Batch>(4);
         let (back, back_rx) = std::sync::mpsc::sync_channel::<Vec<ByteRecord>>(8);
         std::thread::spawn(move || {
@@ -108,27 +108,17 @@ impl Pipeline {
                 let mut done = false;
                 while batch.len() < BATCH {
                     let mut record = pool.pop().unwrap_or_else(fresh_record);
-                    let next_line = || index.lock().map(|mut i| i.next_start()).unwrap_or(0);
-                    match rdr.read_byte_record(&mut record) {
-                        Ok(false) => {
+                    match read_record(&mut rdr, &mut record) {
+                        Some(Ok(line)) => batch.push(Ok(RawRow { line, record })),
+                        Some(Err(e)) => {
+                            // An I/O error would repeat forever.
+                            batch.push(Err(e));
                             done = true;
                             break;
                         }
-                        Ok(true) => batch.push(Ok(RawRow {
-                            line: next_line(),
-                            record,
-                        })),
-                        Err(e) => {
-                            let line = next_line();
-                            batch.push(Err(RowError {
-                                line,
-                                reason: format!("unreadable CSV record: {e}"),
-                            }));
-                            // An I/O error repeats forever; a malformed record does not.
-                            if e.is_io_error() {
-                                done = true;
-                                break;
-                            }
+                        None => {
+                            done = true;
+                            break;
                         }
                     }
                 }
@@ -175,172 +165,15 @@ impl Pipeline {
     }
 }
 
-/// Line numbers of CSV records. The parser's own line and byte positions drift on CRLF line
-/// ends and on the blank lines it skips (both common in real exports: Entra, Teams and Zoom
-/// files), so the bytes it reads are also run through this small scanner, which follows the
-/// same quoting rules (RFC 4180, `""` inside quotes, quotes only at a field's start) and notes
-/// the line each record starts on, in order.
-struct LineIndex {
-    delim: u8,
-    state: Scan,
-    line: u32,
-    starts: VecDeque<u32>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Scan {
-    StartRecord,
-    StartField,
-    InField,
-    InQuotes,
-    QuoteInQuotes,
-}
-
-impl LineIndex {
-    fn new(delim: u8) -> LineIndex {
-        LineIndex {
-            delim,
-            state: Scan::StartRecord,
-            line: 1,
-            starts: VecDeque::new(),
-        }
-    }
-
-    fn feed(&mut self, bytes: &[u8]) {
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            if matches!(self.state, Scan::InQuotes | Scan::QuoteInQuotes) {
-                let n = self.quoted(rest);
-                rest = &rest[n..];
-                continue;
-            }
-            // Outside quotes only line ends and quotes matter: a stretch without quotes is
-            // walked from line end to line end.
-            let q = memchr::memchr(b'"', rest).unwrap_or(rest.len());
-            self.plain(&rest[..q]);
-            rest = &rest[q..];
-            if !rest.is_empty() {
-                let n = self.quoted(rest);
-                rest = &rest[n..];
-            }
-        }
-    }
-
-    /// A stretch without quotes, entered outside quotes.
-    fn plain(&mut self, seg: &[u8]) {
-        let Some(&last) = seg.last() else { return };
-        let mut i = 0;
-        loop {
-            if self.state == Scan::StartRecord {
-                // Blank lines are skipped, as the parser skips them.
-                while i < seg.len() && (seg[i] == b'\n' || seg[i] == b'\r') {
-                    self.line += (seg[i] == b'\n') as u32;
-                    i += 1;
-                }
-                if i == seg.len() {
-                    return;
-                }
-                self.starts.push_back(self.line);
-                self.state = Scan::InField;
-            }
-            match memchr::memchr2(b'\n', b'\r', &seg[i..]) {
-                Some(k) => {
-                    i += k;
-                    self.state = Scan::StartRecord;
-                }
-                None => {
-                    // The record goes on past this stretch; a quote right after a delimiter
-                    // opens a quoted field.
-                    self.state = if last == self.delim {
-                        Scan::StartField
-                    } else {
-                        Scan::InField
-                    };
-                    return;
-                }
-            }
-        }
-    }
-
-    /// From a quote (or inside quotes) until outside quotes again; returns how many bytes it
-    /// took (at least one). Inside quotes only a quote changes the state, so the text up to
-    /// the next quote is skipped at once (counting its line ends); the rest is byte by byte.
-    fn quoted(&mut self, bytes: &[u8]) -> usize {
-        let (mut state, mut line, delim) = (self.state, self.line, self.delim);
-        let mut used = 0;
-        while used < bytes.len() {
-            if used > 0 && matches!(state, Scan::StartRecord | Scan::StartField | Scan::InField) {
-                break;
-            }
-            if state == Scan::InQuotes {
-                let rest = &bytes[used..];
-                let k = memchr::memchr(b'"', rest).unwrap_or(rest.len());
-                line += memchr::memchr_iter(b'\n', &rest[..k]).count() as u32;
-                used += k;
-                if used == bytes.len() {
-                    break;
-                }
-            }
-            let b = bytes[used];
-            used += 1;
-            state = step(state, b, delim, line, &mut self.starts);
-            line += (b == b'\n') as u32;
-        }
-        self.state = state;
-        self.line = line;
-        used
-    }
-
-    /// The line of the next record the parser returns.
-    fn next_start(&mut self) -> u32 {
-        self.starts.pop_front().unwrap_or(0)
-    }
-}
-
-/// One byte of the line scanner's state machine (RFC 4180 quoting, `""` inside quotes,
-/// quotes only at a field's start); notes the line of each record's first byte.
-fn step(state: Scan, b: u8, delim: u8, line: u32, starts: &mut VecDeque<u32>) -> Scan {
-    let eol = b == b'\n' || b == b'\r';
-    match state {
-        // Blank lines are skipped, as the parser skips them.
-        Scan::StartRecord if eol => Scan::StartRecord,
-        Scan::StartRecord | Scan::StartField => {
-            if state == Scan::StartRecord {
-                starts.push_back(line);
-            }
-            if b == b'"' {
-                Scan::InQuotes
-            } else if b == delim {
-                Scan::StartField
-            } else if eol {
-                Scan::StartRecord
-            } else {
-                Scan::InField
-            }
-        }
-        Scan::InField | Scan::QuoteInQuotes if eol => Scan::StartRecord,
-        Scan::InField | Scan::QuoteInQuotes if b == delim => Scan::StartField,
-        Scan::InField => Scan::InField,
-        Scan::QuoteInQuotes if b == b'"' => Scan::InQuotes,
-        Scan::QuoteInQuotes => Scan::InField,
-        Scan::InQuotes if b == b'"' => Scan::QuoteInQuotes,
-        Scan::InQuotes => Scan::InQuotes,
-    }
-}
-
-/// A reader that feeds what it reads to a [`LineIndex`].
-struct Counting<R> {
-    inner: R,
-    index: Arc<Mutex<LineIndex>>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Ok(mut idx) = self.index.lock() {
-            idx.feed(&buf[..n]);
-        }
-        Ok(n)
+/// One CSV record: its line, an error (always of reading the file: with flexible rows any
+/// bytes are records), or `None` at the end.
+fn read_record(rdr: &mut CsvRecords, record: &mut ByteRecord) -> Option<Result<u32, RowError>> {
+    match rdr.read(record) {
+        Ok(line) => line.map(Ok),
+        Err(e) => Some(Err(RowError {
+            line: rdr.line(),
+            reason: format!("unreadable CSV record: {e}"),
+        })),
     }
 }
 
@@ -462,18 +295,8 @@ impl RecordReader {
             ),
             _ => {
                 let delim = sniff_delimiter(&head, path);
-                let index = Arc::new(Mutex::new(LineIndex::new(delim)));
-                let counting = Counting {
-                    inner: stream,
-                    index: Arc::clone(&index),
-                };
-                let rdr = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .delimiter(delim)
-                    .buffer_capacity(1 << 16)
-                    .from_reader(Box::new(counting) as Box<dyn Read + Send>);
-                (Syntax::Csv(delim), Inner::Csv(rdr, index))
+                let rdr = CsvRecords::new(Box::new(stream), delim);
+                (Syntax::Csv(delim), Inner::Csv(rdr))
             }
         };
         let mut r = RecordReader {
@@ -491,8 +314,8 @@ impl RecordReader {
         }
         // Past the preview, a CSV file is parsed on its own thread.
         if let Inner::Csv(..) = r.inner {
-            if let Inner::Csv(rdr, index) = std::mem::replace(&mut r.inner, Inner::Taken) {
-                r.inner = Inner::Threaded(Pipeline::start(rdr, index));
+            if let Inner::Csv(rdr) = std::mem::replace(&mut r.inner, Inner::Taken) {
+                r.inner = Inner::Threaded(Pipeline::start(rdr));
             }
         }
         Ok(r)
@@ -513,23 +336,9 @@ impl RecordReader {
 
     fn read_next(&mut self) -> Option<Result<RawRow, RowError>> {
         match &mut self.inner {
-            Inner::Csv(rdr, index) => {
+            Inner::Csv(rdr) => {
                 let mut record = self.spare.take().unwrap_or_else(fresh_record);
-                let next_line = || index.lock().map(|mut i| i.next_start()).unwrap_or(0);
-                match rdr.read_byte_record(&mut record) {
-                    Ok(false) => None,
-                    Ok(true) => {
-                        let line = next_line();
-                        Some(Ok(RawRow { line, record }))
-                    }
-                    Err(e) => {
-                        let line = next_line();
-                        Some(Err(RowError {
-                            line,
-                            reason: format!("unreadable CSV record: {e}"),
-                        }))
-                    }
-                }
+                Some(read_record(rdr, &mut record)?.map(|line| RawRow { line, record }))
             }
             Inner::Threaded(p) => p.next(),
             Inner::Json(j) => j.next_row(),
@@ -607,47 +416,6 @@ mod tests {
         std::fs::remove_file(&p).unwrap();
         let _ = std::fs::remove_dir(&dir);
         out
-    }
-
-    /// The scanner run one byte at a time: the plain definition the fast one must match.
-    fn reference(delim: u8, bytes: &[u8]) -> (Vec<u32>, u32) {
-        let (mut state, mut line, mut starts) = (Scan::StartRecord, 1, VecDeque::new());
-        for &b in bytes {
-            state = step(state, b, delim, line, &mut starts);
-            line += (b == b'\n') as u32;
-        }
-        (starts.into(), line)
-    }
-
-    #[test]
-    fn the_fast_line_scanner_matches_the_byte_by_byte_one_on_any_input_and_chunking() {
-        let alphabet = b"ab,;\"\"\n\n\r ";
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) as usize % n
-        };
-        for case in 0..3000 {
-            let len = next(120);
-            let bytes: Vec<u8> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
-            let delim = if case % 2 == 0 { b',' } else { b';' };
-            let mut idx = LineIndex::new(delim);
-            let mut rest = &bytes[..];
-            while !rest.is_empty() {
-                let k = 1 + next(rest.len());
-                idx.feed(&rest[..k]);
-                rest = &rest[k..];
-            }
-            let got: Vec<u32> = idx.starts.iter().copied().collect();
-            assert_eq!(
-                (got, idx.line),
-                reference(delim, &bytes),
-                "input {:?}",
-                String::from_utf8_lossy(&bytes)
-            );
-        }
     }
 
     #[test]

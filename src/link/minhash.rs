@@ -185,38 +185,79 @@ fn bands(sh: &[u64], seeds: &Seeds) -> [u32; BANDS] {
     out
 }
 
-/// The pairs of docs that share a bucket of one band: `col` is (this band's value, the next
-/// band's value, doc), sorted. A bucket of more than `cap` docs is split by the next band's
-/// value: resumes cut from one template fill a bucket by chance, and skipping it whole lost
-/// true copies that happened to fall in it (which ones depended on the hash). Copies agree in
-/// every band, so they stay together; a part still over the cap is skipped and counted (the
-/// return value), as a key shared too widely is. Every pair is verified afterwards.
-fn band_pairs(col: &[(u32, u32, u32)], cap: usize, pairs: &mut Vec<(u32, u32)>) -> u64 {
-    let mut skipped = 0;
-    let mut emit = |run: &[(u32, u32, u32)]| {
-        for (p, x) in run.iter().enumerate() {
-            for y in &run[p + 1..] {
-                pairs.push((x.2.min(y.2), x.2.max(y.2)));
+/// The pairs of docs that share a bucket of one band: `col` holds each doc's value in this
+/// band (upper half) and the doc (lower half), sorted; `next` gives a doc's value in the next
+/// band. A bucket of more than `cap` docs is split by the next band's value: resumes cut from
+/// one template fill a bucket by chance, and skipping it whole lost true copies that happened
+/// to fall in it (which ones depended on the hash). Copies agree in every band, so they stay
+/// together; a part still over the cap is skipped and counted (the return value), as a key
+/// shared too widely is. Every pair is verified afterwards.
+fn band_pairs(
+    col: &[u64],
+    next: impl Fn(u32) -> u32,
+    cap: usize,
+    pairs: &mut Vec<(u32, u32)>,
+) -> u64 {
+    fn emit(docs: &[u32], pairs: &mut Vec<(u32, u32)>) {
+        for (p, &x) in docs.iter().enumerate() {
+            for &y in &docs[p + 1..] {
+                pairs.push((x.min(y), x.max(y)));
             }
         }
-    };
-    for bucket in col.chunk_by(|x, y| x.0 == y.0) {
+    }
+    let mut skipped = 0;
+    let mut docs: Vec<u32> = Vec::new();
+    let mut part: Vec<(u32, u32)> = Vec::new();
+    for bucket in col.chunk_by(|x, y| x >> 32 == y >> 32) {
         if bucket.len() < 2 {
             continue;
         }
         if bucket.len() <= cap {
-            emit(bucket);
+            docs.clear();
+            docs.extend(bucket.iter().map(|&x| x as u32));
+            emit(&docs, pairs);
             continue;
         }
-        for part in bucket.chunk_by(|x, y| x.1 == y.1) {
-            if part.len() > cap {
+        part.clear();
+        part.extend(bucket.iter().map(|&x| (next(x as u32), x as u32)));
+        part.sort_unstable();
+        for p in part.chunk_by(|x, y| x.0 == y.0) {
+            if p.len() > cap {
                 skipped += 1;
-            } else if part.len() >= 2 {
-                emit(part);
+            } else if p.len() >= 2 {
+                docs.clear();
+                docs.extend(p.iter().map(|x| x.1));
+                emit(&docs, pairs);
             }
         }
     }
     skipped
+}
+
+/// Sorts by the upper 32 bits, keeping the order of values with equal upper halves (radix
+/// sort, one byte a pass): a band column is built in doc order, so it comes out ordered by
+/// (band value, doc), in linear time. Sorting the columns by comparison was the largest cost
+/// of linking resumes.
+fn sort_by_upper_half(v: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+    scratch.clear();
+    scratch.resize(v.len(), 0);
+    for shift in [32, 40, 48, 56] {
+        let digit = |x: u64| ((x >> shift) & 0xff) as usize;
+        let mut at = [0usize; 256];
+        for &x in v.iter() {
+            at[digit(x)] += 1;
+        }
+        let mut sum = 0;
+        for a in at.iter_mut() {
+            (*a, sum) = (sum, sum + *a);
+        }
+        for &x in v.iter() {
+            let d = digit(x);
+            scratch[at[d]] = x;
+            at[d] += 1;
+        }
+        std::mem::swap(v, scratch);
+    }
 }
 
 /// One resume ready for blocking: its band hashes and its verification set.
@@ -247,25 +288,24 @@ pub fn resume_links(cands: &[Candidate], opts: &LinkOptions, stats: &mut Stats) 
         .collect();
     // Candidate pairs, as positions in `docs`.
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut col: Vec<(u32, u32, u32)> = Vec::with_capacity(docs.len());
+    let (mut col, mut scratch) = (Vec::with_capacity(docs.len()), Vec::new());
     for b in 0..BANDS {
-        // Each doc's value in this band, then in the next (see `band_pairs`).
-        let next = (b + 1) % BANDS;
         col.clear();
         col.extend(
             docs.iter()
                 .enumerate()
-                .map(|(k, d)| (d.bands[b], d.bands[next], k as u32)),
+                .map(|(k, d)| ((d.bands[b] as u64) << 32) | k as u64),
         );
-        col.par_sort_unstable();
-        stats.resume_buckets_skipped += band_pairs(&col, opts.cap, &mut pairs);
+        sort_by_upper_half(&mut col, &mut scratch);
+        let next = |k: u32| docs[k as usize].bands[(b + 1) % BANDS];
+        stats.resume_buckets_skipped += band_pairs(&col, next, opts.cap, &mut pairs);
         // Keep the list short when many bands agree on the same pairs.
         if pairs.len() > 4 * docs.len() {
             pairs.par_sort_unstable();
             pairs.dedup();
         }
     }
-    drop(col);
+    drop((col, scratch));
     pairs.par_sort_unstable();
     pairs.dedup();
     stats.resume_pairs_checked += pairs.len() as u64;
@@ -312,24 +352,48 @@ mod tests {
     #[test]
     fn a_crowded_bucket_is_split_by_the_next_band_and_only_crowds_of_copies_are_skipped() {
         let cap = 25;
+        let col = |entries: &[(u32, u32)]| -> Vec<u64> {
+            let mut v: Vec<u64> = entries
+                .iter()
+                .map(|&(band, doc)| ((band as u64) << 32) | doc as u64)
+                .collect();
+            v.sort_unstable();
+            v
+        };
         // 30 docs share band value 7: 28 by chance (each its own next-band value) and docs
         // 40 and 41, which agree in the next band as well.
-        let mut col: Vec<(u32, u32, u32)> = (0..28).map(|k| (7, 100 + k, k)).collect();
-        col.extend([(7, 5, 41), (7, 5, 40), (9, 1, 50), (9, 2, 51)]);
-        col.sort_unstable();
+        let mut entries: Vec<(u32, u32)> = (0..28).map(|k| (7, k)).collect();
+        entries.extend([(7, 41), (7, 40), (9, 50), (9, 51)]);
+        let next = |k: u32| if k >= 40 { 5 } else { 100 + k };
         let mut pairs = Vec::new();
-        assert_eq!(band_pairs(&col, cap, &mut pairs), 0);
+        assert_eq!(band_pairs(&col(&entries), next, cap, &mut pairs), 0);
         // Small buckets pair all their docs, whatever the next band says.
         assert_eq!(pairs, vec![(40, 41), (50, 51)]);
         // 30 copies agree in both bands: too many to say anything, skipped and counted.
-        let copies: Vec<(u32, u32, u32)> = (0..30).map(|k| (3, 4, k)).collect();
+        let copies: Vec<(u32, u32)> = (0..30).map(|k| (3, k)).collect();
         let mut pairs = Vec::new();
-        assert_eq!(band_pairs(&copies, cap, &mut pairs), 1);
+        assert_eq!(band_pairs(&col(&copies), |_| 4, cap, &mut pairs), 1);
         assert!(pairs.is_empty());
         // At the cap, a bucket pairs every doc.
         let mut pairs = Vec::new();
-        assert_eq!(band_pairs(&copies[..cap], cap, &mut pairs), 0);
+        assert_eq!(band_pairs(&col(&copies[..cap]), |_| 4, cap, &mut pairs), 0);
         assert_eq!(pairs.len(), cap * (cap - 1) / 2);
+    }
+
+    #[test]
+    fn the_radix_sort_orders_by_upper_half_and_keeps_input_order_within_it() {
+        let mut x: u64 = 7;
+        let mut v: Vec<u64> = (0..5000u64)
+            .map(|k| {
+                x = mix64(x);
+                // Few distinct upper halves, so equal ones are common; lower half = position.
+                ((x % 97) << 32 | (x & 0xff00_0000) << 32) | k
+            })
+            .collect();
+        let mut want = v.clone();
+        want.sort_unstable();
+        sort_by_upper_half(&mut v, &mut Vec::new());
+        assert_eq!(v, want);
     }
 
     #[test]

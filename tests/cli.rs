@@ -830,7 +830,8 @@ fn the_table_explains_a_verdict_set_by_a_rule_rather_than_the_score() {
 }
 
 /// The other formats carry the same: JSON a `verdict_set_by` list (absent when the score
-/// alone gives the verdict), HTML a note under the heading, Markdown the verdict cell.
+/// alone gives the verdict), HTML a note under the heading, Markdown the verdict cell, CSV a
+/// last column on each of the candidate's findings.
 #[test]
 fn every_format_names_the_rule_that_set_a_verdict_above_the_score() {
     let rows = jsonl(&run(&["scan", "samples/", "--format", "jsonl"]));
@@ -869,4 +870,24 @@ fn every_format_names_the_rule_that_set_a_verdict_above_the_score() {
         .find(|l| l.starts_with("| s02 "))
         .expect("s02 row");
     assert!(row.contains("| escalate | 100 |"), "{row}");
+    let csv = run(&["scan", "samples/", "--format", "csv"]);
+    let mut rdr = csv::Reader::from_reader(&csv.stdout[..]);
+    let headers = rdr.headers().unwrap().clone();
+    assert_eq!(headers.iter().last(), Some("verdict_set_by"));
+    let (mut s07_rows, mut s02_rows) = (0, 0);
+    for r in rdr.records() {
+        let r = r.unwrap();
+        match &r[0] {
+            "s07" => {
+                s07_rows += 1;
+                assert_eq!(&r[headers.len() - 1], "net.kp-address-space");
+            }
+            "s02" => {
+                s02_rows += 1;
+                assert_eq!(&r[headers.len() - 1], "");
+            }
+            _ => {}
+        }
+    }
+    assert!(s07_rows >= 1 && s02_rows >= 1, "{s07_rows} {s02_rows}");
 }

@@ -1,4 +1,5 @@
-//! `csv`: one row per finding, for spreadsheets. Cells that begin with `= + - @` (or a tab or
+//! `csv`: one row per finding, for spreadsheets; the last column, `verdict_set_by`, names the
+//! rules that set a verdict above what the score gives (empty otherwise). Cells that begin with `= + - @` (or a tab or
 //! carriage return) are prefixed with `'` so a spreadsheet never runs them as formulas.
 
 use super::view::Report;
@@ -26,6 +27,7 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         "evidence",
         "verify",
         "sources",
+        "verdict_set_by",
     ])?;
     for c in &r.candidates {
         for f in &c.findings {
@@ -46,6 +48,7 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 f.evidence.clone(),
                 f.verify.clone(),
                 sources.join(" "),
+                c.verdict_set_by.join(" "),
             ];
             w.write_record(row.iter().map(|s| neutralise(s)))?;
         }

@@ -165,6 +165,35 @@ fn every_export_fixture_is_detected_as_its_format() {
     }
 }
 
+/// Entra's service-principal download (applications signing in, no user columns) is known for
+/// what it is: skipped with that reason, in the scan summary and by `inspect`, not reported as
+/// an unknown export with a mapping to write.
+#[test]
+fn entra_service_principal_sign_ins_are_skipped_as_what_they_are() {
+    let (rows, s) = scan(&[PEOPLE, "tests/data/exports/entra-apps"], &[]);
+    assert!(!rows.is_empty());
+    let skipped = s["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{s}");
+    assert!(skipped[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("ApplicationSignIns_2026-01-01_2026-01-08.csv"));
+    let reason = skipped[0]["reason"].as_str().unwrap();
+    assert!(
+        reason
+            .starts_with("Entra service-principal sign-ins (applications signing in, not people)"),
+        "{reason}"
+    );
+    assert!(!reason.contains("not a known export"), "{reason}");
+    let out = run(&[
+        "inspect",
+        "tests/data/exports/entra-apps/ApplicationSignIns_2026-01-01_2026-01-08.csv",
+    ]);
+    let t = text(&out);
+    assert!(t.contains(": Entra service-principal sign-ins"), "{t}");
+    assert!(!t.contains("suggested mapping"), "{t}");
+}
+
 #[test]
 fn entra_portal_download_and_script_schema_join_through_identities() {
     let (rows, s) = scan(&[PEOPLE, "tests/data/exports/entra"], &[]);

@@ -172,6 +172,14 @@ pub fn run(
         let name = path.display().to_string();
         match ingest::open(i as u32, path, &name, formats, *tz)? {
             Opened::Unrecognised {
+                known: Some(what),
+                encoding,
+                syntax,
+                ..
+            } => {
+                println!("{name}: {what} ({encoding}, {syntax})");
+            }
+            Opened::Unrecognised {
                 headers,
                 syntax,
                 encoding,

@@ -571,13 +571,19 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 inputs.push(*input);
             }
             Opened::Unrecognised {
-                headers, syntax, ..
+                headers,
+                syntax,
+                known,
+                ..
             } => {
                 let shown: Vec<String> = headers.iter().take(12).cloned().collect();
-                let reason = format!(
-                    "not a known export ({syntax}; header: {}); see `hirescreen inspect {name}`",
-                    shown.join(", ")
-                );
+                let reason = match known {
+                    Some(what) => what.to_string(),
+                    None => format!(
+                        "not a known export ({syntax}; header: {}); see `hirescreen inspect {name}`",
+                        shown.join(", ")
+                    ),
+                };
                 if is_watch {
                     anyhow::bail!("{name}: {reason}");
                 }

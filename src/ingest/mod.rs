@@ -205,12 +205,14 @@ pub struct Input {
 /// The outcome of opening one file.
 pub enum Opened {
     Input(Box<Input>),
-    /// Not an export this tool knows; the headers it found.
+    /// Not an export this tool reads; the headers it found, and what it is when it is an
+    /// export known to hold nothing to screen.
     Unrecognised {
         path: PathBuf,
         headers: Vec<String>,
         syntax: String,
         encoding: String,
+        known: Option<&'static str>,
     },
 }
 
@@ -332,11 +334,13 @@ pub fn open(
             .find(|r| r.iter().any(|c| !c.trim().is_empty()))
             .cloned()
             .unwrap_or_default();
+        let known = formats::not_screenable(&headers);
         return Ok(Opened::Unrecognised {
             path: path.to_path_buf(),
             headers,
             syntax: reader.syntax.describe(),
             encoding: reader.encoding.as_str().to_string(),
+            known,
         });
     };
     let header_line = reader

@@ -25,6 +25,19 @@ pub fn builtin() -> Vec<FormatDef> {
     v
 }
 
+/// Exports this tool knows but has nothing to screen in, and why: said when such a file is
+/// skipped, rather than "not a known export". `headers` as read, in any row of the preview.
+pub fn not_screenable(headers: &[String]) -> Option<&'static str> {
+    let has = |name: &str| headers.iter().any(|h| norm_header(h) == norm_header(name));
+    if has("Service principal ID") && has("Service principal name") && !has("Username") {
+        return Some(
+            "Entra service-principal sign-ins (applications signing in, not people): nothing to \
+             screen; the interactive and non-interactive user sign-in downloads are read",
+        );
+    }
+    None
+}
+
 /// Sets a canonical value, or clears it when `v` is empty.
 pub(crate) fn set(vals: &mut [Option<String>], field: usize, v: Option<String>) {
     if let Some(slot) = vals.get_mut(field) {

@@ -873,7 +873,7 @@ fn every_format_names_the_rule_that_set_a_verdict_above_the_score() {
     let csv = run(&["scan", "samples/", "--format", "csv"]);
     let mut rdr = csv::Reader::from_reader(&csv.stdout[..]);
     let headers = rdr.headers().unwrap().clone();
-    assert_eq!(headers.iter().last(), Some("verdict_set_by"));
+    assert_eq!(headers.iter().next_back(), Some("verdict_set_by"));
     let (mut s07_rows, mut s02_rows) = (0, 0);
     for r in rdr.records() {
         let r = r.unwrap();

@@ -284,6 +284,51 @@ fn google_workspace_login_audit_reads_events_and_api_pages() {
     }
 }
 
+/// The Zoom Dashboard's participants (the API page, JSON) give where each participant joined
+/// from: a candidate's interview address is located like any other, guests without email join
+/// by name (weakly), the host's staff and unknown guests join nobody, and `camera` (a device
+/// name there) is not read as whether the camera was on.
+#[test]
+fn zoom_dashboard_participants_locate_interviews() {
+    let dir = "tests/data/exports/zoom-dashboard";
+    let (rows, s) = scan(&[PEOPLE, dir], &["--geoip", "samples/geo/City.mmdb"]);
+    let name = "meeting_84512937710_participants.json";
+    assert_eq!(
+        counts(&s, name),
+        ("zoom-dashboard-participants".into(), 4, 2, 2, 0)
+    );
+    assert_eq!(
+        unmatched_keys(&s, name),
+        ["email pat.recruiter@contoso.example", "name Robin Guest"]
+    );
+    assert_eq!(file(&s, name)["value_warnings"], 0);
+    let g1 = candidate(&rows, "g1");
+    let f = finding(g1, "loc.interview-outside-claim").expect("interview located");
+    assert!(
+        f["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("interview connections from China (CN)"),
+        "{f}"
+    );
+    let cited = f["sources"].as_array().unwrap();
+    assert!(
+        cited
+            .iter()
+            .any(|c| c["file"].as_str().unwrap().ends_with(name) && c["line"] == 24),
+        "{f}"
+    );
+    let g4 = candidate(&rows, "g4");
+    assert_eq!(g4["weak_joins"]["count"], 1);
+    let out = run(&["inspect", &format!("{dir}/{name}")]);
+    let t = text(&out);
+    assert!(t.contains("zoom-dashboard-participants format"), "{t}");
+    assert!(
+        t.contains("camera                            (absent)"),
+        "{t}"
+    );
+}
+
 #[test]
 fn zoom_reports_read_renames_guests_and_the_hosts_organisation() {
     let (rows, s) = scan(&[PEOPLE, "tests/data/exports/zoom"], &[]);

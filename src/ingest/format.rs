@@ -195,6 +195,15 @@ impl FormatDef {
         self
     }
 
+    /// Leaves a canonical field unread even where a column carries its name (a Zoom Dashboard
+    /// `camera` names a device, not whether it was on).
+    pub fn without(mut self, field: &str) -> FormatDef {
+        if let Some(i) = self.kind.fields().iter().position(|f| *f == field) {
+            self.columns[i].clear();
+        }
+        self
+    }
+
     pub fn day_first(mut self) -> FormatDef {
         self.date_order = Some(DateOrder::DayFirst);
         self

@@ -70,7 +70,14 @@ fn scalar_text(v: &Value) -> String {
 
 /// Members under which API pages wrap their records.
 const WRAPPERS: &[&str] = &[
-    "items", "value", "data", "records", "results", "events", "logs",
+    "items",
+    "value",
+    "data",
+    "records",
+    "results",
+    "events",
+    "logs",
+    "participants",
 ];
 
 /// The byte span (`[` to `]` inclusive) of the array that is the value of top-level member

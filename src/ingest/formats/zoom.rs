@@ -10,28 +10,63 @@
 //! are joined by their names, then by the meeting topic, as a weaker join. Participants of the
 //! host's own organisation (`Guest` = `No`, or the host's email domain) are not candidates.
 //! Times carry no zone (`--tz`).
+//!
+//! The Zoom Dashboard's participants (`GET /metrics/meetings/{id}/participants`, JSON: the
+//! API page `{"participants": […]}` or its records) add where each participant joined from:
+//! `ip_address`, `location`, `device`, `network_type`. Times are UTC (`…Z`). Zoom leaves the
+//! address, location and email empty for participants outside the host's account, and its
+//! `camera`, `microphone` and `speaker` name devices, not whether they were on, so they are
+//! not read. The dashboard does not say who belongs to the host's account: its staff join no
+//! candidate and are counted as unmatched, by email. The UI's CSV download has not been seen,
+//! so only the API's field names are recognised.
 
 use super::{org_domain, preamble, set, split_rename, value};
 use crate::ingest::format::{AdaptNote, FormatDef, Kind, RawCells};
 use crate::model::interview;
 
 pub fn formats() -> Vec<FormatDef> {
-    vec![FormatDef::new(
-        "zoom-participants",
+    let dashboard = FormatDef::new(
+        "zoom-dashboard-participants",
         Kind::Interviews,
-        &["Name (Original Name)"],
+        &["user_name", "join_time", "ip_address"],
         &[
-            ("started_at", &["Join Time"]),
-            ("ended_at", &["Leave Time"]),
-            ("email", &["User Email", "Email"]),
-            ("display_name", &["Name (Original Name)"]),
-            ("ip", &["IP Address"]),
+            ("started_at", &["join_time"]),
+            ("ended_at", &["leave_time"]),
+            ("email", &["email"]),
+            ("display_name", &["user_name"]),
+            ("ip", &["ip_address"]),
         ],
     )
-    .sectioned()
-    .zone_less()
-    .context(context)
-    .adapter(adapt)]
+    .without("camera")
+    .adapter(adapt_dashboard);
+    vec![
+        dashboard,
+        FormatDef::new(
+            "zoom-participants",
+            Kind::Interviews,
+            &["Name (Original Name)"],
+            &[
+                ("started_at", &["Join Time"]),
+                ("ended_at", &["Leave Time"]),
+                ("email", &["User Email", "Email"]),
+                ("display_name", &["Name (Original Name)"]),
+                ("ip", &["IP Address"]),
+            ],
+        )
+        .sectioned()
+        .zone_less()
+        .context(context)
+        .adapter(adapt),
+    ]
+}
+
+/// A Zoom Dashboard participant: a Zoom session, the name shown kept for joining a guest
+/// without email by name.
+fn adapt_dashboard(_: &RawCells<'_>, vals: &mut [Option<String>], note: &mut AdaptNote) {
+    set(vals, interview::PLATFORM, Some("zoom".into()));
+    if let Some(name) = value(vals, interview::DISPLAY_NAME) {
+        note.name_keys = vec![name.to_string()];
+    }
 }
 
 /// The meeting block above the participants table, if any.

@@ -12,7 +12,8 @@
 use csv::ByteRecord;
 use std::io::{self, Read};
 
-/// Bytes read from the source at a time (a longer record grows the buffer).
+/// Bytes read from the source at a time (a field that runs past them is gathered in
+/// `CsvRecords::field`).
 const CHUNK: usize = 1 << 16;
 
 pub struct CsvRecords {
@@ -25,7 +26,7 @@ pub struct CsvRecords {
     delim: u8,
     /// The line `buf[pos]` is on.
     line: u32,
-    /// A field being gathered across reads, or unquoted.
+    /// A field being gathered across reads, or a quoted one with its doubled quotes undone.
     field: Vec<u8>,
 }
 

@@ -829,6 +829,53 @@ fn the_table_explains_a_verdict_set_by_a_rule_rather_than_the_score() {
     );
 }
 
+/// A score below the sum of its findings is a family cap at work (SPEC §7): s07's one
+/// North Korean connection scores +60 in a network family capped at 45. JSON lists such
+/// families (absent when none is over its cap); the table and HTML say it under the heading.
+#[test]
+fn a_score_below_its_findings_names_the_capped_family() {
+    let rows = jsonl(&run(&["scan", "samples/", "--format", "jsonl"]));
+    let s07 = candidate(&rows, "s07");
+    assert_eq!(
+        s07["capped_families"],
+        json!([{"family": "network", "found": 60, "counted": 45}])
+    );
+    let s10 = candidate(&rows, "s10");
+    assert!(s10.get("capped_families").is_none(), "{s10}");
+    // Every listed family really is over its cap, and the score is the capped sum.
+    for c in rows.iter().filter(|r| r.get("candidate_id").is_some()) {
+        let findings: u64 = c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["score"].as_u64().unwrap())
+            .sum();
+        let cut: u64 = c
+            .get("capped_families")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .map(|f| f["found"].as_u64().unwrap() - f["counted"].as_u64().unwrap())
+                    .sum()
+            })
+            .unwrap_or(0);
+        assert_eq!(
+            c["score"].as_u64().unwrap(),
+            (findings - cut).min(100),
+            "{c}"
+        );
+    }
+    let table = run(&["scan", "samples/", "--format", "table"]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.contains("   note: network findings count at most 45 (60 found)"),
+        "{table}"
+    );
+    let html = run(&["scan", "samples/", "--format", "html"]);
+    let html = String::from_utf8_lossy(&html.stdout);
+    assert!(html.contains("network findings count at most 45 (60 found)"));
+}
+
 /// The other formats carry the same: JSON a `verdict_set_by` list (absent when the score
 /// alone gives the verdict), HTML a note under the heading, Markdown the verdict cell, CSV a
 /// last column on each of the candidate's findings.

@@ -53,6 +53,9 @@ pub fn html(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 esc(&c.verdict_set_by.join(", "))
             )?;
         }
+        for cf in &c.capped_families {
+            writeln!(out, "<p><small>{}</small></p>", esc(&cf.describe()))?;
+        }
         if c.weak_joins.count > 0 {
             let at: Vec<String> = c
                 .weak_joins

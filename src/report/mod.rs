@@ -128,6 +128,10 @@ fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 c.verdict_set_by.join(", ")
             )?;
         }
+        // "+60" under a score of 45 would read as a mistake too.
+        for cf in &c.capped_families {
+            writeln!(out, "   note: {}", cf.describe())?;
+        }
         for f in &c.findings {
             writeln!(out, "   +{:<3} {}: {}", f.score, f.rule, clean(&f.title))?;
             writeln!(out, "        {}", clean(&f.evidence))?;

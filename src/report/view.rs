@@ -67,10 +67,33 @@ pub struct CandidateOut {
     /// escalates whatever the score); empty, and left out of JSON, otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub verdict_set_by: Vec<String>,
+    /// Families whose findings add up to more than the family's cap (SPEC §7): the score
+    /// counts the cap. Empty, and left out of JSON, otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub capped_families: Vec<CappedFamily>,
     pub findings: Vec<FindingOut>,
     pub not_evaluated: Vec<NotEvaluated>,
     pub weak_joins: WeakJoinsOut,
     pub cluster: Option<ClusterOut>,
+}
+
+/// A family whose findings' scores add up to more than its cap: `found` in all, `counted`
+/// toward the score.
+#[derive(Serialize)]
+pub struct CappedFamily {
+    pub family: &'static str,
+    pub found: u32,
+    pub counted: u32,
+}
+
+impl CappedFamily {
+    /// "network findings count at most 45 (60 found)".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} findings count at most {} ({} found)",
+            self.family, self.counted, self.found
+        )
+    }
 }
 
 /// Interview rows joined by a display name or meeting topic (a Zoom guest without email).
@@ -367,6 +390,21 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
     } else {
         Vec::new()
     };
+    let mut by_family: std::collections::BTreeMap<crate::model::Family, u32> = Default::default();
+    for f in &s.findings {
+        *by_family.entry(pack.rules[f.rule].family).or_default() += f.score;
+    }
+    let capped_families = by_family
+        .into_iter()
+        .filter_map(|(family, found)| {
+            let cap = pack.caps.get(&family).copied().unwrap_or(100);
+            (found > cap).then(|| CappedFamily {
+                family: family.as_str(),
+                found,
+                counted: cap,
+            })
+        })
+        .collect();
     let name = c.app.get(app::FULL_NAME).unwrap_or("").to_string();
     CandidateOut {
         candidate_id: c.id.to_string(),
@@ -380,6 +418,7 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
         score: s.score,
         verdict: s.verdict,
         verdict_set_by,
+        capped_families,
         findings,
         not_evaluated,
         weak_joins: weak_joins(scan, c),

@@ -390,19 +390,13 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
     } else {
         Vec::new()
     };
-    let mut by_family: std::collections::BTreeMap<crate::model::Family, u32> = Default::default();
-    for f in &s.findings {
-        *by_family.entry(pack.rules[f.rule].family).or_default() += f.score;
-    }
-    let capped_families = by_family
+    let capped_families = crate::rules::score::family_sums(pack, &s.findings)
         .into_iter()
-        .filter_map(|(family, found)| {
-            let cap = pack.caps.get(&family).copied().unwrap_or(100);
-            (found > cap).then(|| CappedFamily {
-                family: family.as_str(),
-                found,
-                counted: cap,
-            })
+        .filter(|&(_, found, cap)| found > cap)
+        .map(|(family, found, cap)| CappedFamily {
+            family: family.as_str(),
+            found,
+            counted: cap,
         })
         .collect();
     let name = c.app.get(app::FULL_NAME).unwrap_or("").to_string();

@@ -831,7 +831,8 @@ fn the_table_explains_a_verdict_set_by_a_rule_rather_than_the_score() {
 
 /// A score below the sum of its findings is a family cap at work (SPEC §7): s07's one
 /// North Korean connection scores +60 in a network family capped at 45. JSON lists such
-/// families (absent when none is over its cap); the table and HTML say it under the heading.
+/// families (absent when none is over its cap); the table and HTML say it under the heading
+/// (Markdown's score cell: see the next test).
 #[test]
 fn a_score_below_its_findings_names_the_capped_family() {
     let rows = jsonl(&run(&["scan", "samples/", "--format", "jsonl"]));
@@ -868,17 +869,19 @@ fn a_score_below_its_findings_names_the_capped_family() {
     let table = run(&["scan", "samples/", "--format", "table"]);
     let table = String::from_utf8_lossy(&table.stdout);
     assert!(
-        table.contains("   note: network findings count at most 45 (60 found)"),
+        table.contains(
+            "   note: network findings add up to 60; the score counts at most 45 of them"
+        ),
         "{table}"
     );
     let html = run(&["scan", "samples/", "--format", "html"]);
     let html = String::from_utf8_lossy(&html.stdout);
-    assert!(html.contains("network findings count at most 45 (60 found)"));
+    assert!(html.contains("network findings add up to 60; the score counts at most 45 of them"));
 }
 
 /// The other formats carry the same: JSON a `verdict_set_by` list (absent when the score
-/// alone gives the verdict), HTML a note under the heading, Markdown the verdict cell, CSV a
-/// last column on each of the candidate's findings.
+/// alone gives the verdict), HTML a note under the heading, Markdown the verdict cell (and
+/// a capped family in the score cell), CSV a last column on each of the candidate's findings.
 #[test]
 fn every_format_names_the_rule_that_set_a_verdict_above_the_score() {
     let rows = jsonl(&run(&["scan", "samples/", "--format", "jsonl"]));
@@ -904,19 +907,29 @@ fn every_format_names_the_rule_that_set_a_verdict_above_the_score() {
     assert_eq!(html.matches("whatever the score").count(), 1);
     let md = run(&["scan", "samples/", "--format", "markdown"]);
     let md = String::from_utf8_lossy(&md.stdout);
-    let row = md
-        .lines()
-        .find(|l| l.starts_with("| s07 "))
-        .expect("s07 row");
-    assert!(
-        row.contains("| escalate (by net.kp-address-space) | 45 |"),
-        "{row}"
+    // The verdict and score cells of a candidate's row.
+    let cells = |id: &str| -> (String, String) {
+        let row = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {id} ")))
+            .expect("row");
+        let c: Vec<&str> = row.split(" | ").collect();
+        (c[1].to_string(), c[2].to_string())
+    };
+    assert_eq!(
+        cells("s07"),
+        (
+            "escalate (by net.kp-address-space)".into(),
+            "45 (network findings add up to 60; the score counts at most 45 of them)".into()
+        )
     );
-    let row = md
-        .lines()
-        .find(|l| l.starts_with("| s02 "))
-        .expect("s02 row");
-    assert!(row.contains("| escalate | 100 |"), "{row}");
+    assert_eq!(
+        cells("s02"),
+        (
+            "escalate".into(),
+            "100 (interview findings add up to 65; the score counts at most 60 of them)".into()
+        )
+    );
     let csv = run(&["scan", "samples/", "--format", "csv"]);
     let mut rdr = csv::Reader::from_reader(&csv.stdout[..]);
     let headers = rdr.headers().unwrap().clone();

@@ -148,7 +148,14 @@ pub fn markdown(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 true => c.verdict.to_string(),
                 false => format!("{} (by {})", c.verdict, md(&c.verdict_set_by.join(", "))),
             },
-            c.score,
+            match c.capped_families.is_empty() {
+                true => c.score.to_string(),
+                false => {
+                    let notes: Vec<String> =
+                        c.capped_families.iter().map(|cf| cf.describe()).collect();
+                    format!("{} ({})", c.score, md(&notes.join("; ")))
+                }
+            },
             f.join("<br>")
         )?;
     }

@@ -87,11 +87,11 @@ pub struct CappedFamily {
 }
 
 impl CappedFamily {
-    /// "network findings count at most 45 (60 found)".
+    /// "network findings add up to 60; the score counts at most 45 of them".
     pub fn describe(&self) -> String {
         format!(
-            "{} findings count at most {} ({} found)",
-            self.family, self.counted, self.found
+            "{} findings add up to {}; the score counts at most {} of them",
+            self.family, self.found, self.counted
         )
     }
 }

@@ -92,9 +92,10 @@ pub fn parse_ip(s: &str) -> Option<IpAddr> {
     if t.is_empty() {
         return None;
     }
-    let ip = if let Some(v4) = dotted_quad(t.as_bytes()) {
+    if let Some(v4) = dotted_quad(t.as_bytes()) {
         return Some(IpAddr::V4(v4));
-    } else if let Ok(ip) = t.parse::<IpAddr>() {
+    }
+    let ip = if let Ok(ip) = t.parse::<IpAddr>() {
         ip
     } else if let Some(rest) = t.strip_prefix('[') {
         rest.split(']').next()?.parse().ok()?

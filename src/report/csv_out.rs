@@ -1,6 +1,7 @@
 //! `csv`: one row per finding, for spreadsheets; the last column, `verdict_set_by`, names the
-//! rules that set a verdict above what the score gives (empty otherwise). Cells that begin with `= + - @` (or a tab or
-//! carriage return) are prefixed with `'` so a spreadsheet never runs them as formulas.
+//! rules that set a verdict above what the score gives (empty otherwise). Cells that begin
+//! with `= + - @` (or a tab or carriage return) are prefixed with `'` so a spreadsheet never
+//! runs them as formulas.
 
 use super::view::Report;
 use std::io::{self, Write};

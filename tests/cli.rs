@@ -303,6 +303,31 @@ fn hostile_values_are_data_in_every_format() {
     }
 }
 
+/// Output piped into a command that stops reading (`| head`) ends each command quietly:
+/// exit 0 and no panic, for the commands that print line by line as for `scan`.
+#[test]
+fn a_closed_output_pipe_is_not_a_crash() {
+    for args in [
+        vec!["inspect", "samples/applications.csv", "samples/logins.csv"],
+        vec!["rules", "list"],
+        vec!["scan", "samples/", "--format", "table"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hirescreen"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run hirescreen");
+        // Closed before the command has written anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn utf16_tab_files_and_bom_are_read() {
     let out = run(&[

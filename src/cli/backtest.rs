@@ -124,32 +124,36 @@ pub fn run(labels: &Path, a: &ScanArgs) -> anyhow::Result<Exit> {
             }
         }
     }
-    println!(
+    outln!(
         "backtest: {} fraud, {} honest labelled candidates screened ({} unlabelled); rules {}",
-        fraud.n, honest.n, unlabelled, pack.hash
+        fraud.n,
+        honest.n,
+        unlabelled,
+        pack.hash
     );
-    println!("\nverdicts");
-    let rate = |label: &str, n: usize, d: usize| {
-        println!("  {label:<34}{:>7}  ({n}/{d})", pct(n, d));
-    };
-    rate("fraud  caught at review or above", fraud.review_up, fraud.n);
-    rate("fraud  caught at escalate", fraud.escalate, fraud.n);
-    rate("honest sent to review or above", honest.review_up, honest.n);
-    rate("honest escalated", honest.escalate, honest.n);
+    outln!("\nverdicts");
+    for (label, n, d) in [
+        ("fraud  caught at review or above", fraud.review_up, fraud.n),
+        ("fraud  caught at escalate", fraud.escalate, fraud.n),
+        ("honest sent to review or above", honest.review_up, honest.n),
+        ("honest escalated", honest.escalate, honest.n),
+    ] {
+        outln!("  {label:<34}{:>7}  ({n}/{d})", pct(n, d));
+    }
     let flagged = fraud.review_up + honest.review_up;
     let flagged_e = fraud.escalate + honest.escalate;
-    println!(
+    outln!(
         "  precision at review or above      {:>7}",
         pct(fraud.review_up, flagged)
     );
-    println!(
+    outln!(
         "  precision at escalate             {:>7}",
         pct(fraud.escalate, flagged_e)
     );
-    println!("\nper rule                                  fired  fraud  honest  precision  recall");
+    outln!("\nper rule                                  fired  fraud  honest  precision  recall");
     for (i, r) in pack.rules.iter().enumerate() {
         let (tp, fp) = per_rule[i];
-        println!(
+        outln!(
             "  {:<38} {:>6} {:>6} {:>7} {:>10} {:>7}",
             r.id,
             tp + fp,
@@ -159,9 +163,9 @@ pub fn run(labels: &Path, a: &ScanArgs) -> anyhow::Result<Exit> {
             pct(tp, fraud.n)
         );
     }
-    println!("\nper persona                    n   review+  escalate");
+    outln!("\nper persona                    n   review+  escalate");
     for (p, t) in &by_persona {
-        println!(
+        outln!(
             "  {:<24} {:>6} {:>9} {:>9}",
             p,
             t.n,
@@ -174,7 +178,7 @@ pub fn run(labels: &Path, a: &ScanArgs) -> anyhow::Result<Exit> {
     } else {
         0.0
     };
-    println!(
+    outln!(
         "\nhonest candidates by claimed country (escalated; overall {})",
         pct(honest.escalate, honest.n)
     );
@@ -184,7 +188,7 @@ pub fn run(labels: &Path, a: &ScanArgs) -> anyhow::Result<Exit> {
         if t.n >= 50 {
             worst = worst.max(rate);
         }
-        println!(
+        outln!(
             "  {:<4} {:>6}  review+ {:>7}  escalated {:>7}",
             c,
             t.n,
@@ -192,7 +196,7 @@ pub fn run(labels: &Path, a: &ScanArgs) -> anyhow::Result<Exit> {
             pct(t.escalate, t.n)
         );
     }
-    println!(
+    outln!(
         "  highest escalation rate among countries with 50+ honest candidates: {:.1}% (overall {:.1}%)",
         worst * 100.0,
         overall * 100.0

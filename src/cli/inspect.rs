@@ -177,7 +177,7 @@ pub fn run(
                 syntax,
                 ..
             } => {
-                println!("{name}: {what} ({encoding}, {syntax})");
+                outln!("{name}: {what} ({encoding}, {syntax})");
             }
             Opened::Unrecognised {
                 headers,
@@ -185,27 +185,27 @@ pub fn run(
                 encoding,
                 ..
             } => {
-                println!("{name}: not recognised ({encoding}, {syntax})");
-                println!("  header: {}", clean(&headers.join(" | ")));
-                println!("  suggested mapping (check it, then save as a mapping file):");
+                outln!("{name}: not recognised ({encoding}, {syntax})");
+                outln!("  header: {}", clean(&headers.join(" | ")));
+                outln!("  suggested mapping (check it, then save as a mapping file):");
                 for h in &headers {
                     match suggest(h) {
                         Some((kind, field, _)) => {
-                            println!("    {:<30} -> {kind}.{field}", clean(h))
+                            outln!("    {:<30} -> {kind}.{field}", clean(h))
                         }
-                        None => println!("    {:<30} -> (no canonical field)", clean(h)),
+                        None => outln!("    {:<30} -> (no canonical field)", clean(h)),
                     }
                 }
                 let stem = path
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "export".into());
-                println!(
+                outln!(
                     "  a mapping file to start from (edit, save as {}.toml, pass with --mapping):",
                     clean(&stem)
                 );
                 for line in mapping_snippet(&stem, &headers).lines() {
-                    println!("    {}", clean(line));
+                    outln!("    {}", clean(line));
                 }
             }
             Opened::Input(mut input) => {
@@ -235,29 +235,33 @@ pub fn run(
                 } else {
                     format!("header on line {}", r.header_line)
                 };
-                println!(
+                outln!(
                     "{name}: {kind} ({} format; {}, {}; {header_at})",
-                    det.format.name, r.encoding, r.syntax
+                    det.format.name,
+                    r.encoding,
+                    r.syntax
                 );
                 for (f, col) in kind.fields().iter().zip(&det.columns) {
                     match col {
-                        Some(c) => println!(
+                        Some(c) => outln!(
                             "    {:<30} <- column {} {:?}",
                             f,
                             c + 1,
                             det.headers.get(*c).cloned().unwrap_or_default()
                         ),
-                        None => println!("    {:<30}    (absent)", f),
+                        None => outln!("    {:<30}    (absent)", f),
                     }
                 }
-                println!(
+                outln!(
                     "  rows {}  readable {}  rejected {}",
-                    r.rows, r.used, r.rejected
+                    r.rows,
+                    r.used,
+                    r.rejected
                 );
                 if r.unmatched > 0 {
-                    println!("  not candidates' records: {}", r.unmatched);
+                    outln!("  not candidates' records: {}", r.unmatched);
                     for u in &r.unmatched_keys {
-                        println!(
+                        outln!(
                             "    {} ({} rows, first line {})",
                             clean(&u.key),
                             u.rows,
@@ -266,10 +270,10 @@ pub fn run(
                     }
                 }
                 for rj in &r.rejections {
-                    println!("    line {}: {}", rj.line, clean(&rj.reason));
+                    outln!("    line {}: {}", rj.line, clean(&rj.reason));
                 }
                 for w in &r.warnings {
-                    println!("    warning: {}", clean(w));
+                    outln!("    warning: {}", clean(w));
                 }
             }
         }

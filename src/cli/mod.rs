@@ -2,6 +2,15 @@
 //! subcommand. Errors here are usage or input errors (exit 2); findings at or above
 //! `--fail-on` are exit 1.
 
+/// `println!` that hands a failed write back as an error rather than panicking: output piped
+/// into a command that stops reading (`| head`) then ends the command quietly (see `main`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
 mod backtest;
 mod explain;
 mod inspect;

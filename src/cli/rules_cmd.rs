@@ -9,9 +9,12 @@ pub fn run(action: RulesAction) -> anyhow::Result<Exit> {
     match action {
         RulesAction::List { dir } => {
             let pack = load_pack(dir.as_deref())?;
-            println!(
+            outln!(
                 "{:<36} {:<10} {:<7} {:>5}  title",
-                "id", "family", "severity", "score"
+                "id",
+                "family",
+                "severity",
+                "score"
             );
             for r in &pack.rules {
                 let force = if r.force.is_some() {
@@ -19,7 +22,7 @@ pub fn run(action: RulesAction) -> anyhow::Result<Exit> {
                 } else {
                     ""
                 };
-                println!(
+                outln!(
                     "{:<36} {:<10} {:<7} {:>5}  {}{force}",
                     r.id,
                     r.family.as_str(),
@@ -28,7 +31,7 @@ pub fn run(action: RulesAction) -> anyhow::Result<Exit> {
                     r.title
                 );
             }
-            println!(
+            outln!(
                 "\n{} rules; review at {}, escalate at {}; {}",
                 pack.rules.len(),
                 pack.thresholds.review,
@@ -40,7 +43,7 @@ pub fn run(action: RulesAction) -> anyhow::Result<Exit> {
         RulesAction::Lint { dir } => {
             let pack = load_pack(dir.as_deref())?;
             let tests: usize = pack.rules.iter().map(|r| r.tests.len()).sum();
-            println!(
+            outln!(
                 "{} rules, {} rule tests: OK ({})",
                 pack.rules.len(),
                 tests,
@@ -55,13 +58,13 @@ pub fn run(action: RulesAction) -> anyhow::Result<Exit> {
             let mut failed = 0;
             for r in &results {
                 if r.passed {
-                    println!("ok    {} / {}", r.rule, r.test);
+                    outln!("ok    {} / {}", r.rule, r.test);
                 } else {
                     failed += 1;
-                    println!("FAIL  {} / {}: {}", r.rule, r.test, r.detail);
+                    outln!("FAIL  {} / {}: {}", r.rule, r.test, r.detail);
                 }
             }
-            println!(
+            outln!(
                 "rule tests: {} passed, {} failed",
                 results.len() - failed,
                 failed
@@ -70,7 +73,7 @@ pub fn run(action: RulesAction) -> anyhow::Result<Exit> {
         }
         RulesAction::Facts => {
             for (n, t, doc) in SCHEMA {
-                println!("facts.{n:<34} {:<12} {doc}", fact_type_name(*t));
+                outln!("facts.{n:<34} {:<12} {doc}", fact_type_name(*t));
             }
             Ok(0)
         }

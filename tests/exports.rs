@@ -327,6 +327,26 @@ fn zoom_dashboard_participants_locate_interviews() {
         t.contains("camera                            (absent)"),
         "{t}"
     );
+    // The records alone, as an array or one per line, are the same format.
+    let page: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{name}")).unwrap()).unwrap();
+    let records = page["participants"].as_array().unwrap();
+    let tmp = std::env::temp_dir().join(format!("hirescreen-zoomdash-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    for (file, body) in [
+        ("records.json", serde_json::to_string(records).unwrap()),
+        ("records.jsonl", lines.join("\n")),
+    ] {
+        let path = tmp.join(file);
+        std::fs::write(&path, body).unwrap();
+        let t = text(&run(&["inspect", path.to_str().unwrap()]));
+        assert!(
+            t.contains("zoom-dashboard-participants format") && t.contains("rows 4  readable 4"),
+            "{file}: {t}"
+        );
+    }
+    std::fs::remove_dir_all(&tmp).unwrap();
 }
 
 #[test]

@@ -61,15 +61,28 @@ impl CsvRecords {
         let seg = &self.buf[self.pos + 1..self.end];
         let k = memchr::memchr(b'"', seg)?;
         let after = *seg.get(k + 1)?;
-        let stop = match after {
+        if after != self.delim && after != b'\n' && after != b'\r' {
+            return None;
+        }
+        let text = &seg[..k];
+        self.line += memchr::memchr_iter(b'\n', text).count() as u32;
+        rec.push_field(text);
+        // Past both quotes, onto the delimiter or line end.
+        self.pos += k + 2;
+        self.take_stop()
+    }
+
+    /// Consumes the byte at `pos` if it ends a field (the delimiter, or a line end, counted),
+    /// and says which.
+    fn take_stop(&mut self) -> Option<Stop> {
+        let b = *self.buf[..self.end].get(self.pos)?;
+        let stop = match b {
+            _ if b == self.delim => Stop::Delimiter,
             b'\n' | b'\r' => Stop::LineEnd,
-            b if b == self.delim => Stop::Delimiter,
             _ => return None,
         };
-        let text = &seg[..k];
-        self.line += memchr::memchr_iter(b'\n', text).count() as u32 + (after == b'\n') as u32;
-        rec.push_field(text);
-        self.pos += k + 3;
+        self.line += (b == b'\n') as u32;
+        self.pos += 1;
         Some(stop)
     }
 
@@ -162,13 +175,14 @@ impl CsvRecords {
             let seg = &self.buf[self.pos..self.end];
             match memchr::memchr3(self.delim, b'\n', b'\r', seg) {
                 Some(k) => {
-                    let stop = seg[k];
                     if gathered {
                         self.field.extend_from_slice(&seg[..k]);
                         rec.push_field(&self.field);
                     } else {
                         rec.push_field(&seg[..k]);
                     }
+                    // Inline rather than `take_stop`: this is every unquoted field.
+                    let stop = seg[k];
                     self.pos += k + 1;
                     if stop == self.delim {
                         return Ok(Stop::Delimiter);
@@ -206,22 +220,12 @@ impl CsvRecords {
             if !self.fill()? {
                 return Ok(Some(Stop::EndOfFile));
             }
-            match self.buf[self.pos] {
-                b'"' => {
-                    self.field.push(b'"');
-                    self.pos += 1;
-                }
-                b if b == self.delim => {
-                    self.pos += 1;
-                    return Ok(Some(Stop::Delimiter));
-                }
-                b'\n' | b'\r' => {
-                    self.line += (self.buf[self.pos] == b'\n') as u32;
-                    self.pos += 1;
-                    return Ok(Some(Stop::LineEnd));
-                }
-                _ => return Ok(None),
+            if self.buf[self.pos] != b'"' {
+                // A delimiter or line end ends the field; other text continues it.
+                return Ok(self.take_stop());
             }
+            self.field.push(b'"');
+            self.pos += 1;
         }
     }
 }

@@ -420,14 +420,14 @@ fn the_demo_escalates_fraud_with_geo_evidence_and_clears_look_alikes() {
     // Countries are named beside their codes: `LA` alone reads as Los Angeles.
     assert_eq!(
         finding(candidate(cands, "s03"), "loc.logins-outside-claim")["evidence"],
-        "claimed Japan (JP); 8 of 8 direct sign-ins from Laos (LA) (8)"
+        "claimed Japan (JP); 8 of 8 direct sign-ins from Laos (LA) ×8"
     );
     // The distance is of direct sign-ins; the country list is of all of them and says so
     // (s06's two US sign-ins are the VPN exits of an indicator IP).
     assert_eq!(
         finding(candidate(cands, "s06"), "loc.far-from-claimed-city")["evidence"],
         "claimed Dallas, TX, US; median direct sign-in 10759 km away; all sign-ins by country, \
-         VPNs included: China (CN) (5), United States (US) (2)"
+         VPNs included: China (CN) ×5, United States (US) ×2"
     );
     let s06 = rules_of(candidate(cands, "s06"));
     assert!(

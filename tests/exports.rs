@@ -476,7 +476,7 @@ fn issue_5_okta_events_of_one_transaction_count_as_one_sign_in() {
     let loc = finding(g1, "loc.logins-outside-claim").expect("sign-ins abroad");
     let ev = loc["evidence"].as_str().unwrap();
     assert!(
-        ev.contains("3 of 3 direct sign-ins from China (CN) (3, from the export)"),
+        ev.contains("3 of 3 direct sign-ins from China (CN) ×3 (from the export)"),
         "{ev}"
     );
     let t = text(&run(&["explain", "g1", PEOPLE, dir]));
@@ -648,7 +648,7 @@ fn issue_5_entra_and_zoom_evidence_reaches_findings() {
     let loc = finding(e1, "loc.logins-outside-claim").expect("Entra login abroad");
     let ev = loc["evidence"].as_str().unwrap();
     // No database located them: the evidence says the country came from the export.
-    assert!(ev.contains("China (CN) (3, from the export)"), "{loc}");
+    assert!(ev.contains("China (CN) ×3 (from the export)"), "{loc}");
     assert!(ev.contains("from the export"), "{loc}");
     assert!(loc["sources"].as_array().unwrap().iter().any(|s| s["file"]
         .as_str()

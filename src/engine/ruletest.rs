@@ -121,7 +121,10 @@ pub fn run_test(
         std::process::id(),
         rule.id.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
     ));
-    let outcome = (|| -> Result<Option<RuleOutcome>, String> {
+    if t.evidence.is_some() && t.expect == Expect::Quiet {
+        return result(false, "gives evidence for a test that expects quiet".into());
+    }
+    let outcome = (|| -> Result<Option<(RuleOutcome, Option<String>)>, String> {
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let mut apps = rows_of(std::slice::from_ref(&t.app), |_, _| {
             vec![
@@ -197,16 +200,32 @@ pub fn run_test(
         let found = scan
             .screened()
             .find(|s| *s.candidate.id == me)
-            .and_then(|s| idx.map(|i| s.outcome(i)));
+            .and_then(|s| {
+                let i = idx?;
+                let evidence = s
+                    .findings
+                    .iter()
+                    .find(|f| f.rule == i)
+                    .map(|f| f.evidence.clone());
+                Some((s.outcome(i), evidence))
+            });
         Ok(found)
     })();
     let _ = std::fs::remove_dir_all(&dir);
     match outcome {
         Err(e) => result(false, format!("could not run: {e}")),
         Ok(None) => result(false, "the candidate under test was not screened".into()),
-        Ok(Some(o)) => {
+        Ok(Some((o, evidence))) => {
             let fired = o == RuleOutcome::Fired;
             let ok = fired == (t.expect == Expect::Fire);
+            if let (true, Some(want), Some(got)) = (ok && fired, &t.evidence, &evidence) {
+                if want != got {
+                    return result(
+                        false,
+                        format!("fired with evidence {got:?}, expected {want:?}"),
+                    );
+                }
+            }
             let what = match &o {
                 RuleOutcome::Fired => "fired".to_string(),
                 RuleOutcome::Quiet => "stayed quiet".to_string(),

@@ -27,12 +27,23 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
+/// A count with its noun: `plural(1, 'interview')` is `1 interview`, `plural(3,
+/// 'interview')` is `3 interviews` (the nouns of evidence templates take a plain `s`).
+fn plural(n: i64, noun: Arc<String>) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The root context: the environment plus hirescreen's functions.
 pub fn root_context(env: &Arc<Env>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(Arc::clone(env));
     // These names are not standard-library overloads, so adding them cannot conflict.
     let _ = ctx.add_function("name_similarity", name_similarity);
     let _ = ctx.add_function("pct", pct);
+    let _ = ctx.add_function("plural", plural);
     ctx
 }
 
@@ -325,15 +336,30 @@ pub fn render(v: &Value) -> String {
     render_text(v, &|s| s.to_string())
 }
 
-/// [`render`] with each leading ISO country code named: `LA (8)` → `Laos (LA) (8)`, `JP` →
-/// `Japan (JP)`. Anything else (an unknown code, free text) is shown as it is.
+/// [`render`] with each leading ISO country code named, and a count after it shown as one:
+/// `LA (8)` → `Laos (LA) ×8`, `CN (3, from the export)` → `China (CN) ×3 (from the export)`,
+/// `JP` → `Japan (JP)`. Anything else (an unknown code, free text) is shown as it is.
 pub fn render_countries(v: &Value) -> String {
     render_text(v, &|item| {
         let (code, rest) = item.split_at(item.find(' ').unwrap_or(item.len()));
         let is_code = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
-        match is_code.then(|| crate::ingest::countries::Countries::shared().get(code)) {
-            Some(Some(c)) => format!("{} ({code}){rest}", c.name),
-            _ => item.to_string(),
+        let Some(Some(c)) =
+            is_code.then(|| crate::ingest::countries::Countries::shared().get(code))
+        else {
+            return item.to_string();
+        };
+        // A count in brackets, alone or before a remark: `(8)`, `(3, from the export)`.
+        let counted = rest
+            .strip_prefix(" (")
+            .and_then(|r| r.strip_suffix(')'))
+            .and_then(|r| {
+                let (n, remark) = r.split_once(", ").unwrap_or((r, ""));
+                n.bytes().all(|b| b.is_ascii_digit()).then_some((n, remark))
+            });
+        match counted {
+            Some((n, "")) if !n.is_empty() => format!("{} ({code}) ×{n}", c.name),
+            Some((n, remark)) if !n.is_empty() => format!("{} ({code}) ×{n} ({remark})", c.name),
+            _ => format!("{} ({code}){rest}", c.name),
         }
     })
 }
@@ -593,13 +619,16 @@ mod tests {
         assert_eq!(render_countries(&s("LA")), "Laos (LA)");
         assert_eq!(
             render_countries(&s("CN (3, from the export)")),
-            "China (CN) (3, from the export)"
+            "China (CN) ×3 (from the export)"
         );
         let list = Value::List(Arc::new(vec![s("KP (2)"), s("US (1)")]));
         assert_eq!(
             render_countries(&list),
-            "North Korea (KP) (2), United States (US) (1)"
+            "North Korea (KP) ×2, United States (US) ×1"
         );
+        // Brackets that hold no count stay as they are.
+        assert_eq!(render_countries(&s("JP (Tokyo)")), "Japan (JP) (Tokyo)");
+        assert_eq!(render_countries(&s("JP ()")), "Japan (JP) ()");
         // Not codes: shown as they are.
         assert_eq!(render_countries(&s("XX (1)")), "XX (1)");
         assert_eq!(render_countries(&s("la")), "la");

@@ -53,7 +53,7 @@ pub enum Part {
     Text(String),
     Expr(Program),
     /// A value made of ISO country codes (see [`COUNTRY_VALUED`]): shown with the countries'
-    /// names, `Laos (LA) (8)`, since a bare code is easily misread (`LA` as Los Angeles).
+    /// names, `Laos (LA) ×8`, since a bare code is easily misread (`LA` as Los Angeles).
     Countries(Program),
 }
 

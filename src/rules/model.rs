@@ -70,6 +70,9 @@ pub struct RuleTest {
     /// A fixed address table instead of databases.
     #[serde(default)]
     pub geo: Vec<GeoRow>,
+    /// The evidence the finding must read, word for word, when the test expects a firing.
+    #[serde(default)]
+    pub evidence: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

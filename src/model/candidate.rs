@@ -476,7 +476,7 @@ impl LoginTrail {
         }
         if let Some(d) = l.device_id {
             if self.devices.len() < Self::MAX_DEVICES
-                && !self.devices.iter().any(|x| x.as_str() == d)
+                && !self.devices.iter().any(|x| x.as_bytes() == d.as_bytes())
             {
                 self.devices.push(Key::new(d));
                 self.device_first.push(l.row.cell(0));

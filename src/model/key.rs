@@ -32,6 +32,14 @@ impl Key {
         }
     }
 
+    /// The text's bytes, without the UTF-8 check of [`Key::as_str`]: for comparing.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Key::Short { len, bytes } => &bytes[..*len as usize],
+            Key::Long(s) => s.as_bytes(),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         match self {
             // Copied from a `str` whole, so it is UTF-8; the check only costs a few
@@ -58,7 +66,7 @@ impl From<String> for Key {
 // with a `&str`.
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        self.as_str() == other.as_str()
+        self.as_bytes() == other.as_bytes()
     }
 }
 

@@ -73,44 +73,38 @@ fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
     (folded, spans)
 }
 
-/// Hashes of the `k`-word shingles, sorted and distinct.
-fn shingles(text: &str, spans: &[(usize, usize)], k: usize) -> Vec<u64> {
-    if spans.len() < k {
-        return Vec::new();
+/// The resume's shingle sets, sorted and distinct: hashes of its word triples (for blocking)
+/// and the 32-bit verification hashes of its word pairs. Each shingle is hashed as the words
+/// joined by a space (FNV-1a, then mixed; as `hash64` of the joined text). A triple's hash
+/// passes through its leading pair's on the way, so one pass over the words gives both.
+fn shingle_sets(text: &str, spans: &[(usize, usize)]) -> (Vec<u64>, Vec<u32>) {
+    const _: () = assert!(VERIFY_SHINGLE == 2 && BLOCK_SHINGLE == 3);
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let bytes = text.as_bytes();
+    let word = |mut h: u64, (a, b): (usize, usize)| {
+        for &c in &bytes[a..b] {
+            h ^= c as u64;
+            h = h.wrapping_mul(PRIME);
+        }
+        h
+    };
+    let space = |h: u64| (h ^ b' ' as u64).wrapping_mul(PRIME);
+    let n = spans.len();
+    let mut triples = Vec::with_capacity(n.saturating_sub(2));
+    let mut pairs = Vec::with_capacity(n.saturating_sub(1));
+    for i in 0..n.saturating_sub(1) {
+        let pair = word(space(word(0xcbf2_9ce4_8422_2325, spans[i])), spans[i + 1]);
+        pairs.push(mix64(pair) as u32);
+        if let Some(&third) = spans.get(i + 2) {
+            triples.push(mix64(word(space(pair), third)));
+        }
     }
-    let mut out: Vec<u64> = spans
-        .windows(k)
-        .map(|w| {
-            // FNV-1a over the words separated by a space, as `hash64` of the joined text.
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for (n, &(a, b)) in w.iter().enumerate() {
-                if n > 0 {
-                    h ^= b' ' as u64;
-                    h = h.wrapping_mul(0x0000_0100_0000_01b3);
-                }
-                for &c in &text.as_bytes()[a..b] {
-                    h ^= c as u64;
-                    h = h.wrapping_mul(0x0000_0100_0000_01b3);
-                }
-            }
-            mix64(h)
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The verification set: word-pair hashes, 32 bits, sorted and distinct.
-fn verify_set(text: &str, spans: &[(usize, usize)]) -> Vec<u32> {
-    let mut v: Vec<u32> = shingles(text, spans, VERIFY_SHINGLE)
-        .into_iter()
-        .map(|h| h as u32)
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v.shrink_to_fit();
-    v
+    triples.sort_unstable();
+    triples.dedup();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs.shrink_to_fit();
+    (triples, pairs)
 }
 
 /// Exact Jaccard similarity of two sorted, distinct sets.
@@ -137,7 +131,7 @@ pub fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
 pub fn similarity(a: &Candidate, b: &Candidate) -> f64 {
     let set = |c| {
         let (t, w) = resume_words(c);
-        verify_set(&t, &w)
+        shingle_sets(&t, &w).1
     };
     jaccard(&set(a), &set(b))
 }
@@ -275,14 +269,15 @@ pub fn resume_links(cands: &[Candidate], opts: &LinkOptions, stats: &mut Stats) 
         .enumerate()
         .filter_map(|(i, c)| {
             let (text, spans) = resume_words(c);
-            let block = shingles(&text, &spans, BLOCK_SHINGLE);
+            // Resumes too short to block are rare; their pairs are hashed in the same pass.
+            let (block, set) = shingle_sets(&text, &spans);
             if block.len() < MIN_SHINGLES {
                 return None;
             }
             Some(Doc {
                 cand: i as u32,
                 bands: bands(&block, &seeds),
-                set: verify_set(&text, &spans),
+                set,
             })
         })
         .collect();
@@ -338,15 +333,37 @@ mod tests {
 
     #[test]
     fn shingles_hash_the_joined_words() {
-        let t = "rust, go and kafka";
-        let spans = [(0, 4), (6, 8), (9, 12), (13, 18)];
-        let sh = shingles(t, &spans, 2);
-        let mut want: Vec<u64> = ["rust go", "go and", "and kafka"]
-            .iter()
-            .map(|w| super::super::index::hash64(w.as_bytes()))
-            .collect();
+        let t = "rust, go and kafka go and";
+        let spans = [(0, 4), (6, 8), (9, 12), (13, 18), (19, 21), (22, 25)];
+        assert_eq!(
+            spans.map(|(a, b)| &t[a..b]),
+            ["rust", "go", "and", "kafka", "go", "and"]
+        );
+        let (triples, pairs) = shingle_sets(t, &spans);
+        let hashes = |shingles: &[&str]| -> Vec<u64> {
+            let mut v: Vec<u64> = shingles
+                .iter()
+                .map(|w| super::super::index::hash64(w.as_bytes()))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let want = [
+            "rust go and",
+            "go and kafka",
+            "and kafka go",
+            "kafka go and",
+        ];
+        assert_eq!(triples, hashes(&want));
+        // "go and" comes twice and is kept once; pair hashes are cut to 32 bits.
+        let want = ["rust go", "go and", "and kafka", "kafka go"];
+        let mut want: Vec<u32> = hashes(&want).into_iter().map(|h| h as u32).collect();
         want.sort_unstable();
-        assert_eq!(sh, want);
+        assert_eq!(pairs, want);
+        // Too few words for a triple, or for a pair.
+        assert_eq!(shingle_sets(t, &spans[..2]).0, Vec::<u64>::new());
+        assert_eq!(shingle_sets(t, &spans[..2]).1.len(), 1);
+        assert_eq!(shingle_sets(t, &spans[..1]), (Vec::new(), Vec::new()));
     }
 
     #[test]

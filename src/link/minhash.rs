@@ -53,21 +53,23 @@ fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
         .filter(char::is_ascii_digit)
         .collect();
     let folded = crate::norm::fold(text);
-    let mut spans = Vec::new();
-    let mut start = None;
-    for (i, b) in folded.bytes().chain([b' ']).enumerate() {
-        match (b.is_ascii_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                let w = &folded[s..i];
-                let phone_part =
-                    w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit()) && phone.contains(w);
-                if !phone_part && !own.iter().any(|o| o == w) {
-                    spans.push((s, i));
-                }
-                start = None;
-            }
-            _ => {}
+    let bytes = folded.as_bytes();
+    let mut spans = Vec::with_capacity(bytes.len() / 6);
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        // Words are ASCII runs, so `s..i` falls on character boundaries.
+        let w = &folded[s..i];
+        let phone_part = w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit()) && phone.contains(w);
+        if !phone_part && !own.iter().any(|o| o == w) {
+            spans.push((s, i));
         }
     }
     (folded, spans)

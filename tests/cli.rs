@@ -263,6 +263,11 @@ fn rules_lint_and_test_pass_on_the_builtin_pack() {
     assert!(text.contains(" 0 failed"));
     let list = String::from_utf8_lossy(&run(&["rules", "list"]).stdout).to_string();
     assert!(list.contains("net.kp-address-space"));
+    // The linking settings of rules/pack.toml are shown with the pack.
+    assert!(
+        list.contains("more than 25 candidates (5 for names)") && list.contains("Jaccard >= 0.8;"),
+        "{list}"
+    );
 }
 
 #[test]

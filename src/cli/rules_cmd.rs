@@ -38,6 +38,19 @@ pub fn run(action: RulesAction) -> anyhow::Result<Exit> {
                 pack.thresholds.escalate,
                 pack.hash
             );
+            let l = &pack.link;
+            outln!(
+                "linking: keys shared by more than {} candidates ({} for names) link nobody; \
+                 sign-ins from one address link within {} h once each used it {} times; \
+                 resumes at Jaccard >= {}; names at similarity >= {} (one person at >= {})",
+                l.cap,
+                l.name_cap,
+                l.ip_window as f64 / 3600.0,
+                l.ip_min_uses,
+                l.resume_jaccard,
+                l.name_similarity,
+                l.same_name
+            );
             Ok(0)
         }
         RulesAction::Lint { dir } => {

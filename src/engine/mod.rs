@@ -13,7 +13,7 @@ use crate::ingest::countries::Countries;
 use crate::ingest::format::{canonical_formats, AdaptNote, FormatDef, Kind};
 use crate::ingest::values::{norm_email, parse_bool, parse_ip};
 use crate::ingest::{self, records, Fate, FileReport, Input, Opened};
-use crate::link::{self, LinkOptions, Links};
+use crate::link::{self, Links};
 use crate::model::{
     app, identity, interview, login, watch, Candidate, FileTable, Finding, Key, LoginRow,
     LoginTrail, RuleOutcome, Verdict,
@@ -927,7 +927,7 @@ fn screen_with(
     let show_timings = timings();
     let rss_before = show_timings.then(resident_mb).flatten();
     let t = Stopwatch::start();
-    let links = link::link(&candidates, &LinkOptions::default());
+    let links = link::link(&candidates, &pack.link);
     let link_time = t.show();
     if let Some(bar) = bar {
         bar.reset_eta();

@@ -568,6 +568,7 @@ pub fn referral_changes(links: &Links, verdicts: &[Verdict]) -> Vec<usize> {
 mod tests {
     use crate::engine::ruletest::run_test;
     use crate::engine::Reference;
+    use crate::rules::model::Expect;
     use crate::rules::Pack;
 
     /// A quiet test passes when a rule is not evaluated too; the reuse rules' quiet tests
@@ -592,5 +593,35 @@ mod tests {
             }
         }
         assert!(n >= 20);
+    }
+
+    /// The scan links with the pack's `[link]` settings, not fixed ones.
+    #[test]
+    fn linking_reads_the_packs_settings() {
+        let mut pack = Pack::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let reference = Reference::builtin();
+        let at = pack
+            .rules
+            .iter()
+            .position(|r| r.id == "reuse.resume-near-duplicate");
+        let rule = at.unwrap();
+        let fire = pack.rules[rule]
+            .tests
+            .iter()
+            .position(|t| t.expect == Expect::Fire);
+        let run = |pack: &Pack| {
+            let r = &pack.rules[rule];
+            run_test(pack, &reference, r, &r.tests[fire.unwrap()], 2000)
+        };
+        assert!(run(&pack).passed, "{}", run(&pack).detail);
+        // The copy with an added sentence is similar, not identical: a threshold of 0.99
+        // leaves it unlinked, so the rule stays quiet.
+        pack.link.resume_jaccard = 0.99;
+        let r = run(&pack);
+        assert!(
+            !r.passed && r.detail.contains("stayed quiet"),
+            "{}",
+            r.detail
+        );
     }
 }

@@ -109,6 +109,8 @@ pub struct Pack {
     pub rules: Vec<Rule>,
     pub thresholds: model::Thresholds,
     pub caps: BTreeMap<Family, u32>,
+    /// How candidates are linked (`[link]` in `pack.toml`).
+    pub link: crate::link::LinkOptions,
     pub lists: NetLists,
     pub env: Arc<Env>,
     /// sha256 over every rule and list file, in order.
@@ -610,6 +612,19 @@ impl Pack {
                 None
             }
         };
+        let link = config.as_ref().map(|c| {
+            let (link, bad) = link_options(&c.link);
+            let at = |offset, message| RuleError::at(pack.0, pack.1, offset, message);
+            errors.extend(bad.into_iter().map(|(offset, m)| at(offset, m)));
+            let t = &c.verdict;
+            if !(1..=100).contains(&t.review) || !(t.review..=100).contains(&t.escalate) {
+                errors.push(at(
+                    pack.1.find("[verdict]").unwrap_or(0),
+                    "verdict thresholds must satisfy 1 <= review <= escalate <= 100".into(),
+                ));
+            }
+            link
+        });
         hasher.update(pack.1.as_bytes());
         let mut parsed_lists = None;
         for (n, t) in &list_files {
@@ -628,7 +643,7 @@ impl Pack {
         if !errors.is_empty() {
             return Err(Diagnostics(errors));
         }
-        let (Some(config), Some(lists)) = (config, parsed_lists) else {
+        let (Some(config), Some(link), Some(lists)) = (config, link, parsed_lists) else {
             return Err(Diagnostics(Vec::new()));
         };
         let hash = hasher
@@ -643,6 +658,7 @@ impl Pack {
             rules,
             thresholds: config.verdict,
             caps: config.caps,
+            link,
             lists,
             env,
             hash: format!("sha256:{}", &hash[..16]),
@@ -652,6 +668,58 @@ impl Pack {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
+}
+
+/// The link settings `[link]` gives, on top of the defaults, and each value out of its range
+/// (with its offset in `pack.toml`).
+fn link_options(c: &model::LinkConfig) -> (crate::link::LinkOptions, Vec<(usize, String)>) {
+    let mut o = crate::link::LinkOptions::default();
+    let mut bad = Vec::new();
+    let mut count =
+        |v: &Option<toml::Spanned<i64>>, name: &str, min: i64, set: &mut dyn FnMut(i64)| {
+            if let Some(v) = v {
+                match *v.get_ref() {
+                    n if (min..=1_000_000).contains(&n) => set(n),
+                    n => bad.push((
+                        v.span().start,
+                        format!("{name} = {n}: must be {min} to 1000000"),
+                    )),
+                }
+            }
+        };
+    count(&c.cap, "cap", 2, &mut |n| o.cap = n as usize);
+    count(&c.name_cap, "name_cap", 2, &mut |n| o.name_cap = n as usize);
+    count(&c.ip_min_uses, "ip_min_uses", 1, &mut |n| {
+        o.ip_min_uses = n as u32
+    });
+    let mut share = |v: &Option<toml::Spanned<f64>>, name: &str, set: &mut dyn FnMut(f64)| {
+        if let Some(v) = v {
+            match *v.get_ref() {
+                x if x > 0.0 && x <= 1.0 => set(x),
+                x => bad.push((
+                    v.span().start,
+                    format!("{name} = {x}: must be above 0 and at most 1"),
+                )),
+            }
+        }
+    };
+    share(&c.resume_jaccard, "resume_jaccard", &mut |x| {
+        o.resume_jaccard = x
+    });
+    share(&c.name_similarity, "name_similarity", &mut |x| {
+        o.name_similarity = x
+    });
+    share(&c.same_name, "same_name", &mut |x| o.same_name = x);
+    if let Some(v) = &c.ip_window_hours {
+        match *v.get_ref() {
+            h if h > 0.0 && h <= 24.0 * 366.0 => o.ip_window = (h * 3600.0).round() as i64,
+            h => bad.push((
+                v.span().start,
+                format!("ip_window_hours = {h}: must be above 0 and at most 8784 (a year)"),
+            )),
+        }
+    }
+    (o, bad)
 }
 
 /// The type name of a fact, for `rules facts`.
@@ -767,6 +835,64 @@ expect = "quiet"
         assert!(e.0[0].message.contains("type error"), "{}", e);
         let not_bool = OK_RULE.replace("facts.kp_hits > 0", "facts.kp_hits");
         assert!(pack_with(&not_bool).is_err());
+    }
+
+    fn pack_config(pack: &str) -> Result<Pack, PackErrors> {
+        let lists = [
+            ("k".to_string(), lists::KP_RANGES.to_string()),
+            ("a".to_string(), lists::ASN_ANONYMIZERS.to_string()),
+            ("i".to_string(), lists::IOC_IPS.to_string()),
+        ];
+        Pack::from_texts(
+            &[("t.toml".into(), OK_RULE.into())],
+            ("pack.toml", pack),
+            lists,
+        )
+    }
+
+    #[test]
+    fn link_settings_come_from_the_pack_and_are_checked() {
+        // The shipped pack.toml writes out every default.
+        let p = pack_config(BUILTIN_PACK).unwrap_or_else(|e| panic!("{e}"));
+        let d = crate::link::LinkOptions::default();
+        let l = &p.link;
+        assert_eq!(
+            (l.cap, l.name_cap, l.ip_window, l.ip_min_uses),
+            (d.cap, d.name_cap, d.ip_window, d.ip_min_uses)
+        );
+        assert_eq!(
+            (l.resume_jaccard, l.name_similarity, l.same_name),
+            (d.resume_jaccard, d.name_similarity, d.same_name)
+        );
+        // Without the table, the defaults.
+        let start = BUILTIN_PACK.find("[link]").unwrap();
+        let bare = &BUILTIN_PACK[..start];
+        assert_eq!(pack_config(bare).unwrap().link.cap, d.cap);
+        // A value given is used; one out of range is refused where it stands.
+        let custom =
+            format!("{bare}[link]\ncap = 40\nip_window_hours = 1.5\nresume_jaccard = 0.9\n");
+        let l = pack_config(&custom).unwrap().link;
+        assert_eq!((l.cap, l.ip_window, l.resume_jaccard), (40, 5400, 0.9));
+        let bad = format!("{bare}[link]\ncap = 1\nsame_name = 1.5\n");
+        let e = pack_config(&bad).err().unwrap().to_string();
+        let line = bare.lines().count() + 2;
+        assert!(
+            e.contains(&format!("pack.toml:{line}:7: cap = 1: must be 2")),
+            "{e}"
+        );
+        assert!(
+            e.contains(&format!("pack.toml:{}:13: same_name = 1.5", line + 1)),
+            "{e}"
+        );
+        let typo = format!("{bare}[link]\ncaps = 3\n");
+        assert!(pack_config(&typo)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("caps"));
+        let upside_down = BUILTIN_PACK.replace("escalate = 60", "escalate = 20");
+        let e = pack_config(&upside_down).err().unwrap().to_string();
+        assert!(e.contains("pack.toml:3:1: verdict thresholds"), "{e}");
     }
 
     #[test]

@@ -111,6 +111,22 @@ pub struct GeoRow {
 pub struct PackConfig {
     pub verdict: Thresholds,
     pub caps: BTreeMap<Family, u32>,
+    #[serde(default)]
+    pub link: LinkConfig,
+}
+
+/// `[link]` in `rules/pack.toml`: how candidates are linked to each other. A key left out
+/// keeps its default (`link::LinkOptions::default`); values are checked at load.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkConfig {
+    pub cap: Option<Spanned<i64>>,
+    pub name_cap: Option<Spanned<i64>>,
+    pub ip_window_hours: Option<Spanned<f64>>,
+    pub ip_min_uses: Option<Spanned<i64>>,
+    pub resume_jaccard: Option<Spanned<f64>>,
+    pub name_similarity: Option<Spanned<f64>>,
+    pub same_name: Option<Spanned<f64>>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]

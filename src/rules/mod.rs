@@ -737,7 +737,8 @@ pub fn fact_type_name(t: FactType) -> &'static str {
 mod tests {
     use super::*;
 
-    fn pack_with(rule: &str) -> Result<Pack, PackErrors> {
+    /// A pack of one rule file and a `pack.toml`, with the built-in lists.
+    fn pack_of(rule: &str, pack: &str) -> Result<Pack, PackErrors> {
         let lists = [
             ("k".to_string(), lists::KP_RANGES.to_string()),
             ("a".to_string(), lists::ASN_ANONYMIZERS.to_string()),
@@ -745,9 +746,13 @@ mod tests {
         ];
         Pack::from_texts(
             &[("t.toml".into(), rule.into())],
-            ("pack.toml", BUILTIN_PACK),
+            ("pack.toml", pack),
             lists,
         )
+    }
+
+    fn pack_with(rule: &str) -> Result<Pack, PackErrors> {
+        pack_of(rule, BUILTIN_PACK)
     }
 
     const OK_RULE: &str = r#"
@@ -838,16 +843,7 @@ expect = "quiet"
     }
 
     fn pack_config(pack: &str) -> Result<Pack, PackErrors> {
-        let lists = [
-            ("k".to_string(), lists::KP_RANGES.to_string()),
-            ("a".to_string(), lists::ASN_ANONYMIZERS.to_string()),
-            ("i".to_string(), lists::IOC_IPS.to_string()),
-        ];
-        Pack::from_texts(
-            &[("t.toml".into(), OK_RULE.into())],
-            ("pack.toml", pack),
-            lists,
-        )
+        pack_of(OK_RULE, pack)
     }
 
     #[test]

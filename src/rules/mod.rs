@@ -675,51 +675,69 @@ impl Pack {
 fn link_options(c: &model::LinkConfig) -> (crate::link::LinkOptions, Vec<(usize, String)>) {
     let mut o = crate::link::LinkOptions::default();
     let mut bad = Vec::new();
-    let mut count =
-        |v: &Option<toml::Spanned<i64>>, name: &str, min: i64, set: &mut dyn FnMut(i64)| {
-            if let Some(v) = v {
-                match *v.get_ref() {
-                    n if (min..=1_000_000).contains(&n) => set(n),
-                    n => bad.push((
-                        v.span().start,
-                        format!("{name} = {n}: must be {min} to 1000000"),
-                    )),
-                }
-            }
-        };
-    count(&c.cap, "cap", 2, &mut |n| o.cap = n as usize);
-    count(&c.name_cap, "name_cap", 2, &mut |n| o.name_cap = n as usize);
-    count(&c.ip_min_uses, "ip_min_uses", 1, &mut |n| {
-        o.ip_min_uses = n as u32
-    });
-    let mut share = |v: &Option<toml::Spanned<f64>>, name: &str, set: &mut dyn FnMut(f64)| {
-        if let Some(v) = v {
-            match *v.get_ref() {
-                x if x > 0.0 && x <= 1.0 => set(x),
-                x => bad.push((
-                    v.span().start,
-                    format!("{name} = {x}: must be above 0 and at most 1"),
-                )),
-            }
-        }
-    };
-    share(&c.resume_jaccard, "resume_jaccard", &mut |x| {
-        o.resume_jaccard = x
-    });
-    share(&c.name_similarity, "name_similarity", &mut |x| {
-        o.name_similarity = x
-    });
-    share(&c.same_name, "same_name", &mut |x| o.same_name = x);
-    if let Some(v) = &c.ip_window_hours {
-        match *v.get_ref() {
-            h if h > 0.0 && h <= 24.0 * 366.0 => o.ip_window = (h * 3600.0).round() as i64,
-            h => bad.push((
-                v.span().start,
-                format!("ip_window_hours = {h}: must be above 0 and at most 8784 (a year)"),
-            )),
-        }
+    let count = |n: &i64| (1..=1_000_000).contains(n);
+    let cap = |n: &i64| (2..=1_000_000).contains(n);
+    let share = |x: &f64| *x > 0.0 && *x <= 1.0;
+    if let Some(n) = checked(&c.cap, "cap", cap, "2 to 1000000", &mut bad) {
+        o.cap = n as usize;
+    }
+    if let Some(n) = checked(&c.name_cap, "name_cap", cap, "2 to 1000000", &mut bad) {
+        o.name_cap = n as usize;
+    }
+    if let Some(n) = checked(
+        &c.ip_min_uses,
+        "ip_min_uses",
+        count,
+        "1 to 1000000",
+        &mut bad,
+    ) {
+        o.ip_min_uses = n as u32;
+    }
+    let hours = |h: &f64| *h > 0.0 && *h <= 24.0 * 366.0;
+    let window = "above 0 and at most 8784 (a year)";
+    if let Some(h) = checked(
+        &c.ip_window_hours,
+        "ip_window_hours",
+        hours,
+        window,
+        &mut bad,
+    ) {
+        o.ip_window = (h * 3600.0).round() as i64;
+    }
+    let above0 = "above 0 and at most 1";
+    if let Some(x) = checked(&c.resume_jaccard, "resume_jaccard", share, above0, &mut bad) {
+        o.resume_jaccard = x;
+    }
+    if let Some(x) = checked(
+        &c.name_similarity,
+        "name_similarity",
+        share,
+        above0,
+        &mut bad,
+    ) {
+        o.name_similarity = x;
+    }
+    if let Some(x) = checked(&c.same_name, "same_name", share, above0, &mut bad) {
+        o.same_name = x;
     }
     (o, bad)
+}
+
+/// A `pack.toml` value when given and within `ok`; out of it, noted in `bad` with its offset.
+fn checked<T: Copy + std::fmt::Display>(
+    v: &Option<toml::Spanned<T>>,
+    name: &str,
+    ok: impl Fn(&T) -> bool,
+    range: &str,
+    bad: &mut Vec<(usize, String)>,
+) -> Option<T> {
+    let v = v.as_ref()?;
+    let x = *v.get_ref();
+    if ok(&x) {
+        return Some(x);
+    }
+    bad.push((v.span().start, format!("{name} = {x}: must be {range}")));
+    None
 }
 
 /// The type name of a fact, for `rules facts`.

@@ -271,4 +271,34 @@ mod tests {
             "a nickname stands for one name"
         );
     }
+
+    /// Callers that split names once use `similarity_tokens` in place of `similarity`.
+    #[test]
+    fn similarity_is_similarity_of_the_tokens() {
+        let names = [
+            "Steven Smith",
+            "STEVEN SMITH",
+            "Stephen Smith",
+            "Smith, Steven",
+            "Steve Smith",
+            "Dr. Steven A. Smith",
+            "Zoë O'Brien",
+            "Zoe OBrien",
+            "Kim Tae",
+            "",
+            "--",
+            "S. Smith",
+            "李 娜",
+            "Li Na",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(
+                    similarity(a, b),
+                    similarity_tokens(&tokens(a), &tokens(b)),
+                    "{a:?} / {b:?}"
+                );
+            }
+        }
+    }
 }

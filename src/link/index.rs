@@ -223,12 +223,20 @@ fn agency(c: &Candidate) -> Option<String> {
 
 /// The names share a folded token of two or more letters (a surname, in either order).
 fn related_names(a: &Candidate, b: &Candidate) -> bool {
-    let (Some(x), Some(y)) = (a.app.get(app::FULL_NAME), b.app.get(app::FULL_NAME)) else {
-        return false;
-    };
-    let tx = names::tokens(x);
-    let ty = names::tokens(y);
-    tx.iter().any(|t| t.len() >= 2 && ty.contains(t))
+    related_tokens(&name_tokens(a), &name_tokens(b))
+}
+
+/// The folded tokens of the application name (see [`names::tokens`]), if it has one.
+fn name_tokens(c: &Candidate) -> Option<Vec<String>> {
+    c.app.get(app::FULL_NAME).map(names::tokens)
+}
+
+/// [`related_names`] on names already split.
+fn related_tokens(a: &Option<Vec<String>>, b: &Option<Vec<String>>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x.iter().any(|t| t.len() >= 2 && y.contains(t)),
+        _ => false,
+    }
 }
 
 fn addr(c: &Candidate, field: usize) -> Option<String> {
@@ -300,8 +308,10 @@ pub fn make_link(
         (j, i, [src_j, src_i])
     };
     let (ca, cb) = (&cands[a as usize], &cands[b as usize]);
-    let same_name = match (ca.app.get(app::FULL_NAME), cb.app.get(app::FULL_NAME)) {
-        (Some(x), Some(y)) => names::similarity(x, y) >= opts.same_name,
+    // Both names split once, for both questions (`similarity` is `similarity_tokens` of them).
+    let (ta, tb) = (name_tokens(ca), name_tokens(cb));
+    let same_name = match (&ta, &tb) {
+        (Some(x), Some(y)) => names::similarity_tokens(x, y) >= opts.same_name,
         _ => false,
     };
     Link {
@@ -316,7 +326,7 @@ pub fn make_link(
         },
         src,
         same_name,
-        related_names: related_names(ca, cb),
+        related_names: related_tokens(&ta, &tb),
         addresses_differ: addresses_differ(ca, cb),
         similarity,
     }

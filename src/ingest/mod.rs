@@ -825,6 +825,50 @@ mod tests {
         out
     }
 
+    /// The reading bar counts each record's bytes as its batch is done: by the end of a
+    /// file it stands near the file's size (quotes, the header and line ends are not
+    /// counted), never past it, and every row was counted once.
+    #[test]
+    fn the_progress_bar_follows_the_bytes_read() {
+        let dir = std::env::temp_dir().join(format!("hirescreen-progress-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("logins.csv");
+        let mut text = String::from("timestamp,account,ip,user_agent\n");
+        // Several batches, so that the bar moves batch by batch.
+        for i in 0..5000 {
+            text.push_str(&format!(
+                "2026-01-01T00:00:{:02}Z,user{i}@x.example,203.0.113.{},\"Mozilla/5.0 (X11, Linux)\"\n",
+                i % 60,
+                i % 250
+            ));
+        }
+        std::fs::write(&path, &text).unwrap();
+        let formats = crate::engine::default_formats();
+        let Opened::Input(mut input) =
+            open(0, &path, "logins.csv", &formats, chrono_tz::UTC).unwrap()
+        else {
+            panic!("not recognised")
+        };
+        let size = input.size();
+        assert_eq!(size, text.len() as u64);
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_length(size);
+        input.progress = Some(bar.clone());
+        let mut rows = 0;
+        let mut seen = Vec::new();
+        input.for_each(|_, _, _| {
+            rows += 1;
+            seen.push(bar.position());
+            Fate::Used
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(rows, 5000);
+        let end = bar.position();
+        assert!(end <= size && end * 100 >= size * 95, "{end} of {size}");
+        // It moved while the file was read, not only at the end.
+        assert!(seen.iter().any(|&p| p > 0 && p < end), "{:?}", &seen[..5]);
+    }
+
     #[test]
     fn cells_read_in_place_or_copied_give_the_same_values() {
         let mut bytes = b"timestamp,account,ip\n".to_vec();

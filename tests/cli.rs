@@ -847,8 +847,9 @@ fn the_table_explains_a_verdict_set_by_a_rule_rather_than_the_score() {
     let s07 = block("s07");
     assert!(s07[0].starts_with("ESCALATE   45"), "{s07:?}");
     assert!(
-        s07.iter()
-            .any(|l| l.trim() == "note: escalate whatever the score, by net.kp-address-space"),
+        s07.iter().any(|l| l.trim()
+            == "note: escalate whatever the score, set by net.kp-address-space: \
+                    A connection from North Korea's own address space"),
         "{s07:?}"
     );
     let s02 = block("s02");
@@ -930,7 +931,9 @@ fn every_format_names_the_rule_that_set_a_verdict_above_the_score() {
     let at = html.find(">s07 ").expect("s07 heading");
     let next = html[at..].find("<h2").map_or(html.len(), |n| at + n);
     assert!(
-        html[at..next].contains("escalate whatever the score, by net.kp-address-space"),
+        html[at..next].contains(
+            "escalate whatever the score, set by net.kp-address-space: A connection from North"
+        ),
         "{}",
         &html[at..next]
     );

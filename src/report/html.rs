@@ -46,12 +46,8 @@ pub fn html(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             v,
             c.score
         )?;
-        if !c.verdict_set_by.is_empty() {
-            writeln!(
-                out,
-                "<p><small>{v} whatever the score, by {}</small></p>",
-                esc(&c.verdict_set_by.join(", "))
-            )?;
+        if let Some(note) = c.verdict_note() {
+            writeln!(out, "<p><small>{}</small></p>", esc(&note))?;
         }
         for cf in &c.capped_families {
             writeln!(out, "<p><small>{}</small></p>", esc(&cf.describe()))?;

@@ -120,13 +120,8 @@ fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         // A verdict above what the score gives was set by a rule that decides it on its own
         // (a North Korean address, say): say so, or "ESCALATE 45" reads as a mistake.
-        if !c.verdict_set_by.is_empty() {
-            writeln!(
-                out,
-                "   note: {} whatever the score, by {}",
-                c.verdict.as_str(),
-                c.verdict_set_by.join(", ")
-            )?;
+        if let Some(note) = c.verdict_note() {
+            writeln!(out, "   note: {}", clean(&note))?;
         }
         // "+60" under a score of 45 would read as a mistake too.
         for cf in &c.capped_families {

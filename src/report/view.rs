@@ -86,6 +86,30 @@ pub struct CappedFamily {
     pub counted: u32,
 }
 
+impl CandidateOut {
+    /// For the table and HTML views, when rules set the verdict: "escalate whatever the
+    /// score, set by net.kp-address-space: A connection from North Korea's own address
+    /// space" (each rule with its title, so the note reads without the finding below it).
+    pub fn verdict_note(&self) -> Option<String> {
+        if self.verdict_set_by.is_empty() {
+            return None;
+        }
+        let rules: Vec<String> = self
+            .verdict_set_by
+            .iter()
+            .map(|id| match self.findings.iter().find(|f| &f.rule == id) {
+                Some(f) => format!("{id}: {}", f.title),
+                None => id.clone(),
+            })
+            .collect();
+        Some(format!(
+            "{} whatever the score, set by {}",
+            self.verdict.as_str(),
+            rules.join("; ")
+        ))
+    }
+}
+
 impl CappedFamily {
     /// "network findings add up to 60; the score counts at most 45 of them".
     pub fn describe(&self) -> String {

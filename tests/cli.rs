@@ -984,3 +984,42 @@ fn every_format_names_the_rule_that_set_a_verdict_above_the_score() {
     }
     assert!(s07_rows >= 1 && s02_rows >= 1, "{s07_rows} {s02_rows}");
 }
+
+/// The README's example rule, its test and the evidence that test expects, run as written
+/// (with `…` filled in and a quiet test added, which a pack requires).
+#[test]
+fn the_readme_example_rule_passes_its_own_test() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("```toml\n[[rule]]\n")
+        .expect("the example rule")
+        + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let rule = readme[start..end]
+        .replace("\"…\"", "\"text\"")
+        .replace("; …\"", "\"")
+        .replace(" …\"", "\"");
+    assert!(
+        rule.contains("evidence = \"claimed United States (US); 3 of 3"),
+        "{rule}"
+    );
+    let dir = std::env::temp_dir().join(format!("hirescreen-readme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(root.join("rules/pack.toml"), dir.join("pack.toml")).unwrap();
+    let quiet = "\n[[rule.test]]\nname = \"says China\"\nexpect = \"quiet\"\n\
+                 app = { claimed_country = \"CN\" }\n\
+                 geo = [{ cidr = \"203.0.113.0/24\", country = \"CN\" }]\n\
+                 logins = [{ ip = \"203.0.113.5\" }, { ip = \"203.0.113.6\" }, { ip = \"203.0.113.7\" }]\n";
+    std::fs::write(dir.join("example.toml"), format!("{rule}{quiet}")).unwrap();
+    let out = run(&["rules", "test", dir.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("rule tests: 2 passed, 0 failed"), "{text}");
+}

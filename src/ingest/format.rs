@@ -198,7 +198,10 @@ impl FormatDef {
     /// Leaves a canonical field unread even where a column carries its name (a Zoom Dashboard
     /// `camera` names a device, not whether it was on).
     pub fn without(mut self, field: &str) -> FormatDef {
-        if let Some(i) = self.kind.fields().iter().position(|f| *f == field) {
+        let i = self.kind.fields().iter().position(|f| *f == field);
+        // Built-in definitions only: a misspelt field is a bug, caught by any debug run.
+        debug_assert!(i.is_some(), "{}: no field {field}", self.name);
+        if let Some(i) = i {
             self.columns[i].clear();
         }
         self

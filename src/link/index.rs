@@ -31,12 +31,21 @@ pub struct Stats {
 
 /// FNV-1a, finished with a 64-bit mixer: a hash that is the same on every build and machine.
 pub fn hash64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    mix64(fnv1a(FNV_OFFSET, bytes))
+}
+
+/// FNV-1a's starting state.
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a from state `h` over `bytes` (unmixed): a hash of text that runs on from a hash of
+/// the text before it.
+#[inline]
+pub fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    mix64(h)
+    h
 }
 
 /// splitmix64's finaliser.

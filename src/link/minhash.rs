@@ -11,7 +11,7 @@
 //! candidate with probability 1 − (1 − s^ROWS)^BANDS: 0.98 at 0.76, 0.998 at 0.82, 0.0002 at
 //! 0.3. A band bucket bigger than the cap is skipped (counted in the summary).
 
-use super::index::{make_link, mix64, Stats};
+use super::index::{fnv1a, make_link, mix64, Stats, FNV_OFFSET};
 use super::{KeyKind, Link, LinkOptions};
 use crate::model::{app, Candidate};
 use rayon::prelude::*;
@@ -81,21 +81,14 @@ fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
 /// passes through its leading pair's on the way, so one pass over the words gives both.
 fn shingle_sets(text: &str, spans: &[(usize, usize)]) -> (Vec<u64>, Vec<u32>) {
     const _: () = assert!(VERIFY_SHINGLE == 2 && BLOCK_SHINGLE == 3);
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
     let bytes = text.as_bytes();
-    let word = |mut h: u64, (a, b): (usize, usize)| {
-        for &c in &bytes[a..b] {
-            h ^= c as u64;
-            h = h.wrapping_mul(PRIME);
-        }
-        h
-    };
-    let space = |h: u64| (h ^ b' ' as u64).wrapping_mul(PRIME);
+    let word = |h: u64, (a, b): (usize, usize)| fnv1a(h, &bytes[a..b]);
+    let space = |h: u64| fnv1a(h, b" ");
     let n = spans.len();
     let mut triples = Vec::with_capacity(n.saturating_sub(2));
     let mut pairs = Vec::with_capacity(n.saturating_sub(1));
     for i in 0..n.saturating_sub(1) {
-        let pair = word(space(word(0xcbf2_9ce4_8422_2325, spans[i])), spans[i + 1]);
+        let pair = word(space(word(FNV_OFFSET, spans[i])), spans[i + 1]);
         pairs.push(mix64(pair) as u32);
         if let Some(&third) = spans.get(i + 2) {
             triples.push(mix64(word(space(pair), third)));

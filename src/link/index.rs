@@ -225,9 +225,7 @@ fn entries(cands: &[Candidate], kind: KeyKind, opts: &LinkOptions) -> Vec<Entry>
 
 /// Normalised agency name.
 fn agency(c: &Candidate) -> Option<String> {
-    let a = c.app.get(app::AGENCY)?;
-    let t = a.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!t.is_empty()).then(|| t.to_lowercase())
+    c.app.get(app::AGENCY).and_then(norm::opaque)
 }
 
 /// The names share a folded token of two or more letters (a surname, in either order).

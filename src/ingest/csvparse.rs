@@ -9,8 +9,95 @@
 //! field without quotes is found with one vectorised search for the delimiter or a line end,
 //! and the text of a quoted one with one search for the next quote.
 
-use csv::ByteRecord;
 use std::io::{self, Read};
+use std::ops::Range;
+
+/// One record's cells, as the `csv` crate's `Record` holds them but built for a record
+/// read in one sweep: its bytes are copied once, as they stand in the file (delimiters and
+/// quotes included), and each cell is a range of them; a cell that had to be rebuilt
+/// (doubled quotes, text across reads) is appended.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    bytes: Vec<u8>,
+    cells: Vec<(u32, u32)>,
+}
+
+impl Record {
+    pub fn new() -> Record {
+        Record::default()
+    }
+
+    pub fn with_capacity(bytes: usize, cells: usize) -> Record {
+        Record {
+            bytes: Vec::with_capacity(bytes),
+            cells: Vec::with_capacity(cells),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.cells.clear();
+    }
+
+    /// Appends a cell.
+    pub fn push_field(&mut self, cell: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(cell);
+        self.cells.push((start as u32, self.bytes.len() as u32));
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// Where cell `i` lies in [`Record::as_slice`].
+    pub fn range(&self, i: usize) -> Option<Range<usize>> {
+        self.cells.get(i).map(|&(s, e)| s as usize..e as usize)
+    }
+
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        self.range(i).map(|r| &self.bytes[r])
+    }
+
+    /// The bytes the cells are ranges of: each cell's bytes, with whatever stood between
+    /// them in the file (delimiters, quotes) when the record was read in one sweep.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        self.cells
+            .iter()
+            .map(|&(s, e)| &self.bytes[s as usize..e as usize])
+    }
+
+    /// The bytes of its cells, without what stood between them.
+    pub fn cell_bytes(&self) -> usize {
+        self.cells.iter().map(|&(s, e)| (e - s) as usize).sum()
+    }
+}
+
+impl std::ops::Index<usize> for Record {
+    type Output = [u8];
+    fn index(&self, i: usize) -> &[u8] {
+        let (s, e) = self.cells[i];
+        &self.bytes[s as usize..e as usize]
+    }
+}
+
+impl<T: AsRef<[u8]>> From<Vec<T>> for Record {
+    fn from(cells: Vec<T>) -> Record {
+        let mut r = Record::new();
+        for c in &cells {
+            r.push_field(c.as_ref());
+        }
+        r
+    }
+}
 
 /// Bytes read from the source at a time (a field that runs past them is gathered in
 /// `CsvRecords::field`).
@@ -57,7 +144,7 @@ impl CsvRecords {
 
     /// A quoted field whose closing quote is in the buffer with a delimiter or line end
     /// right after it (the usual case), pushed straight from the buffer; `None` for any other.
-    fn quoted_in_place(&mut self, rec: &mut ByteRecord) -> Option<Stop> {
+    fn quoted_in_place(&mut self, rec: &mut Record) -> Option<Stop> {
         let seg = &self.buf[self.pos + 1..self.end];
         let k = memchr::memchr(b'"', seg)?;
         let after = *seg.get(k + 1)?;
@@ -118,7 +205,7 @@ impl CsvRecords {
     }
 
     /// The next record into `rec`, and the line it starts on; `None` at the end.
-    pub fn read(&mut self, rec: &mut ByteRecord) -> io::Result<Option<u32>> {
+    pub fn read(&mut self, rec: &mut Record) -> io::Result<Option<u32>> {
         rec.clear();
         // Blank lines are skipped.
         loop {
@@ -150,11 +237,14 @@ impl CsvRecords {
     /// ([`stops`]), so each field costs a few instructions rather than a search of its own.
     /// False, with `rec` cleared and the position untouched, for any other record, which is
     /// then read field by field.
-    fn plain_record(&mut self, rec: &mut ByteRecord) -> bool {
+    fn plain_record(&mut self, rec: &mut Record) -> bool {
         let (buf, start, delim) = (&self.buf[..self.end], self.pos, self.delim);
         if matches!(delim, b'"' | b'\n' | b'\r') {
             return false;
         }
+        debug_assert!(rec.is_empty() && rec.bytes.is_empty());
+        // The record's bytes are copied once at its end; its cells are ranges of them.
+        let cell = |from: usize, to: usize| ((from - start) as u32, (to - start) as u32);
         // Where the field under way starts (at its opening quote when `quoted`).
         let mut field = start;
         let mut quoted = false;
@@ -172,13 +262,14 @@ impl CsvRecords {
                 if quoted {
                     if b == b'"' {
                         let after = buf.get(i + 1).copied();
-                        rec.push_field(&buf[field + 1..i]);
+                        rec.cells.push(cell(field + 1, i));
                         quoted = false;
                         if after == Some(delim) {
                             field = i + 2;
                             continue;
                         }
                         if let Some(end @ (b'\n' | b'\r')) = after {
+                            rec.bytes.extend_from_slice(&buf[start..i]);
                             self.line += (end == b'\n') as u32;
                             self.pos = i + 2;
                             return true;
@@ -200,11 +291,12 @@ impl CsvRecords {
                     quoted = i == field;
                     continue;
                 }
-                rec.push_field(&buf[field..i]);
+                rec.cells.push(cell(field, i));
                 if b == delim {
                     field = i + 1;
                     continue;
                 }
+                rec.bytes.extend_from_slice(&buf[start..i]);
                 self.line += (b == b'\n') as u32;
                 self.pos = i + 1;
                 return true;
@@ -217,7 +309,7 @@ impl CsvRecords {
     }
 
     /// One field into `rec`.
-    fn read_field(&mut self, rec: &mut ByteRecord) -> io::Result<Stop> {
+    fn read_field(&mut self, rec: &mut Record) -> io::Result<Stop> {
         if !self.fill()? {
             // After a delimiter at the end of the file: an empty last field.
             rec.push_field(b"");
@@ -241,7 +333,7 @@ impl CsvRecords {
 
     /// Unquoted text up to a delimiter or line end (quotes in it are plain characters),
     /// appended to what `field` holds when `gathered`; pushes the field.
-    fn unquoted(&mut self, rec: &mut ByteRecord, mut gathered: bool) -> io::Result<Stop> {
+    fn unquoted(&mut self, rec: &mut Record, mut gathered: bool) -> io::Result<Stop> {
         loop {
             if !self.fill()? {
                 rec.push_field(&self.field);
@@ -347,7 +439,7 @@ mod tests {
     fn ours(bytes: &[u8], delim: u8, chunk: usize) -> Vec<(u32, Vec<Vec<u8>>)> {
         let src: Box<dyn Read + Send> = Box::new(io::Cursor::new(bytes.to_vec()));
         let mut r = CsvRecords::with_chunk(src, delim, chunk);
-        let mut rec = ByteRecord::new();
+        let mut rec = Record::new();
         let mut out = Vec::new();
         while let Some(line) = r.read(&mut rec).unwrap() {
             out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
@@ -362,7 +454,7 @@ mod tests {
             .flexible(true)
             .delimiter(delim)
             .from_reader(bytes);
-        let mut rec = ByteRecord::new();
+        let mut rec = csv::ByteRecord::new();
         let mut out = Vec::new();
         while r.read_byte_record(&mut rec).unwrap() {
             out.push(rec.iter().map(<[u8]>::to_vec).collect());

@@ -2,8 +2,8 @@
 //! API pages) or NDJSON (streamed line by line). Nested objects flatten to dotted paths, arrays
 //! of scalars join with `|`, and each object's line is the line its opening brace is on.
 
+use super::csvparse::Record;
 use super::reader::{RawRow, RowError};
-use csv::ByteRecord;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -340,7 +340,7 @@ impl JsonRows {
     pub fn next_row(&mut self) -> Option<Result<RawRow, RowError>> {
         if !self.started {
             self.started = true;
-            let record = ByteRecord::from(self.headers.clone());
+            let record = Record::from(self.headers.clone());
             return Some(Ok(RawRow { line: 0, record }));
         }
         let item = match self.pending.pop() {
@@ -364,7 +364,7 @@ impl JsonRows {
             }
             Ok(RawRow {
                 line,
-                record: ByteRecord::from(cells),
+                record: Record::from(cells),
             })
         }))
     }

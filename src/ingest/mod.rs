@@ -146,7 +146,7 @@ pub struct Row<'a> {
 enum Values<'a> {
     /// In the record as read, which is valid UTF-8 field by field: field `f` is the cell at
     /// `columns[f]`, sliced out of the record's text (checked once) only if asked for.
-    Cells(&'a csv::ByteRecord, &'a str, &'a [Option<usize>]),
+    Cells(&'a csvparse::Record, &'a str, &'a [Option<usize>]),
     /// Rewritten by an adapter, or read with replacement characters; trimmed.
     Owned(&'a [Option<Cow<'a, str>>]),
 }
@@ -174,11 +174,15 @@ fn trim(s: &str) -> &str {
 }
 
 /// The record's bytes as text when every cell is valid UTF-8: the bytes are, and every cell
-/// ends on a character boundary (one pass over the record, not one per cell).
-fn record_text(record: &csv::ByteRecord) -> Option<&str> {
+/// starts and ends on a character boundary (one pass over the record, not one per cell).
+fn record_text(record: &csvparse::Record) -> Option<&str> {
     let all = std::str::from_utf8(record.as_slice()).ok()?;
     (0..record.len())
-        .all(|i| record.range(i).is_some_and(|r| all.is_char_boundary(r.end)))
+        .all(|i| {
+            record
+                .range(i)
+                .is_some_and(|r| all.is_char_boundary(r.start) && all.is_char_boundary(r.end))
+        })
         .then_some(all)
 }
 
@@ -290,8 +294,8 @@ pub fn is_input_name(p: &Path) -> bool {
 }
 
 /// About the bytes a record took in its file (its cells and a separator or line end each).
-fn record_bytes(record: &csv::ByteRecord) -> usize {
-    record.as_slice().len() + record.len()
+fn record_bytes(record: &csvparse::Record) -> usize {
+    record.cell_bytes() + record.len()
 }
 
 /// A value without the white space around it (borrowed when there is none to take).
@@ -408,14 +412,14 @@ pub fn open(
 }
 
 /// Line breaks inside a record's quoted cells.
-fn newlines(rec: &csv::ByteRecord) -> u32 {
+fn newlines(rec: &csvparse::Record) -> u32 {
     rec.iter()
         .map(|c| c.iter().filter(|&&b| b == b'\n').count() as u32)
         .sum()
 }
 
 /// A row that is only a numbered section title (`2. Participants`).
-fn is_section_title(rec: &csv::ByteRecord) -> bool {
+fn is_section_title(rec: &csvparse::Record) -> bool {
     let mut cells = rec
         .iter()
         .filter(|c| !c.iter().all(u8::is_ascii_whitespace));
@@ -438,7 +442,7 @@ enum Step<'b, P> {
     /// about a candidate).
     Row(
         RowRef,
-        &'b csv::ByteRecord,
+        &'b csvparse::Record,
         Text<'b>,
         Option<Box<AdaptNote>>,
         Option<P>,
@@ -611,7 +615,7 @@ where
 
     /// A row's values: copied out (adapters, text that is not UTF-8), or the record's own
     /// cells.
-    fn values<'v>(&self, record: &'v csv::ByteRecord, text: &'v Text<'v>) -> Values<'v>
+    fn values<'v>(&self, record: &'v csvparse::Record, text: &'v Text<'v>) -> Values<'v>
     where
         'a: 'v,
     {

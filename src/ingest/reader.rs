@@ -7,9 +7,8 @@
 //! line 1 (sectioned Zoom and Teams reports) and settle per-file conventions such as day/month
 //! order before the stream is consumed. It does not know what the columns mean.
 
-use super::csvparse::CsvRecords;
+use super::csvparse::{CsvRecords, Record};
 use super::json;
-use csv::ByteRecord;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
@@ -67,7 +66,7 @@ pub struct RowError {
 /// One record: its line and its cells.
 pub struct RawRow {
     pub line: u32,
-    pub record: ByteRecord,
+    pub record: Record,
 }
 
 enum Inner {
@@ -89,17 +88,17 @@ pub type Batch = Vec<Result<RawRow, RowError>>;
 /// consumed records go back to the reader thread to be refilled.
 struct Pipeline {
     rows: std::sync::mpsc::Receiver<Batch>,
-    back: std::sync::mpsc::SyncSender<Vec<ByteRecord>>,
+    back: std::sync::mpsc::SyncSender<Vec<Record>>,
     current: std::vec::IntoIter<Result<RawRow, RowError>>,
-    pool: Vec<ByteRecord>,
+    pool: Vec<Record>,
 }
 
 impl Pipeline {
     fn start(mut rdr: CsvRecords) -> Pipeline {
         let (tx, rows) = std::sync::mpsc::sync_channel::<Batch>(4);
-        let (back, back_rx) = std::sync::mpsc::sync_channel::<Vec<ByteRecord>>(8);
+        let (back, back_rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(8);
         std::thread::spawn(move || {
-            let mut pool: Vec<ByteRecord> = Vec::new();
+            let mut pool: Vec<Record> = Vec::new();
             loop {
                 while let Ok(mut more) = back_rx.try_recv() {
                     pool.append(&mut more);
@@ -156,7 +155,7 @@ impl Pipeline {
         out.extend(&mut self.current);
     }
 
-    fn recycle(&mut self, record: ByteRecord) {
+    fn recycle(&mut self, record: Record) {
         self.pool.push(record);
         if self.pool.len() >= BATCH {
             // A full return channel only means the reader has records enough.
@@ -167,7 +166,7 @@ impl Pipeline {
 
 /// One CSV record: its line, an error (always of reading the file: with flexible rows any
 /// bytes are records), or `None` at the end.
-fn read_record(rdr: &mut CsvRecords, record: &mut ByteRecord) -> Option<Result<u32, RowError>> {
+fn read_record(rdr: &mut CsvRecords, record: &mut Record) -> Option<Result<u32, RowError>> {
     match rdr.read(record) {
         Ok(line) => line.map(Ok),
         Err(e) => Some(Err(RowError {
@@ -181,7 +180,7 @@ fn read_record(rdr: &mut CsvRecords, record: &mut ByteRecord) -> Option<Result<u
 pub struct RecordReader {
     inner: Inner,
     /// A consumed record handed back for reuse.
-    spare: Option<ByteRecord>,
+    spare: Option<Record>,
     preview: VecDeque<Result<RawRow, RowError>>,
     pub encoding: Encoding,
     pub syntax: Syntax,
@@ -347,7 +346,7 @@ impl RecordReader {
     }
 
     /// Hands a consumed record back so the next read reuses its buffers.
-    pub fn recycle(&mut self, record: ByteRecord) {
+    pub fn recycle(&mut self, record: Record) {
         match &mut self.inner {
             Inner::Threaded(p) => p.recycle(record),
             _ => self.spare = Some(record),
@@ -389,12 +388,12 @@ impl RecordReader {
 
 /// A new record with room for a typical export row, so the parser does not grow it from
 /// nothing by doubling (ten reallocations for an application row).
-fn fresh_record() -> ByteRecord {
-    ByteRecord::with_capacity(1024, 32)
+fn fresh_record() -> Record {
+    Record::with_capacity(1024, 32)
 }
 
 /// True when every cell of the record is empty or white space.
-pub fn is_blank(rec: &ByteRecord) -> bool {
+pub fn is_blank(rec: &Record) -> bool {
     rec.iter()
         .all(|c| c.iter().all(|b| b.is_ascii_whitespace()))
 }

@@ -16,10 +16,18 @@ use std::ops::Range;
 /// read in one sweep: its bytes are copied once, as they stand in the file (delimiters and
 /// quotes included), and each cell is a range of them; a cell that had to be rebuilt
 /// (doubled quotes, text across reads) is appended.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
     bytes: Vec<u8>,
     cells: Vec<(u32, u32)>,
+    /// True only when `bytes` are all ASCII (false may also mean "not looked at").
+    ascii: bool,
+}
+
+impl Default for Record {
+    fn default() -> Record {
+        Record::with_capacity(0, 0)
+    }
 }
 
 impl Record {
@@ -31,12 +39,14 @@ impl Record {
         Record {
             bytes: Vec::with_capacity(bytes),
             cells: Vec::with_capacity(cells),
+            ascii: true,
         }
     }
 
     pub fn clear(&mut self) {
         self.bytes.clear();
         self.cells.clear();
+        self.ascii = true;
     }
 
     /// Appends a cell.
@@ -44,6 +54,25 @@ impl Record {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(cell);
         self.cells.push((start as u32, self.bytes.len() as u32));
+        self.ascii &= cell.is_ascii();
+    }
+
+    /// The record's bytes as text when every cell is valid UTF-8: the bytes are, and every
+    /// cell starts and ends on a character boundary. A record the one-sweep reader found to
+    /// be ASCII (nearly every row of an export) needs no check at all.
+    pub fn text(&self) -> Option<&str> {
+        if self.ascii {
+            debug_assert!(self.bytes.is_ascii());
+            // SAFETY: `ascii` is set only for bytes that are all ASCII (by `push_field`, or
+            // by `CsvRecords::plain_record` from the high bits of every block the bytes came
+            // from), and ASCII is valid UTF-8 with a character boundary at every index.
+            return Some(unsafe { std::str::from_utf8_unchecked(&self.bytes) });
+        }
+        let all = std::str::from_utf8(&self.bytes).ok()?;
+        self.cells
+            .iter()
+            .all(|&(s, e)| all.is_char_boundary(s as usize) && all.is_char_boundary(e as usize))
+            .then_some(all)
     }
 
     pub fn len(&self) -> usize {
@@ -249,8 +278,11 @@ impl CsvRecords {
         let mut field = start;
         let mut quoted = false;
         let mut block = start;
+        // High bits of every byte looked at (the record's, and a few after it).
+        let mut high = 0;
         while block < buf.len() {
-            let mut mask = stops(&buf[block..buf.len().min(block + 64)], delim);
+            let (mut mask, block_high) = stops(&buf[block..buf.len().min(block + 64)], delim);
+            high |= block_high;
             while mask != 0 {
                 let i = block + mask.trailing_zeros() as usize;
                 mask &= mask - 1;
@@ -270,6 +302,7 @@ impl CsvRecords {
                         }
                         if let Some(end @ (b'\n' | b'\r')) = after {
                             rec.bytes.extend_from_slice(&buf[start..i]);
+                            rec.ascii = high == 0;
                             self.line += (end == b'\n') as u32;
                             self.pos = i + 2;
                             return true;
@@ -297,6 +330,7 @@ impl CsvRecords {
                     continue;
                 }
                 rec.bytes.extend_from_slice(&buf[start..i]);
+                rec.ascii = high == 0;
                 self.line += (b == b'\n') as u32;
                 self.pos = i + 1;
                 return true;
@@ -397,28 +431,28 @@ impl CsvRecords {
     }
 }
 
-/// Bit `i` is set when `block[i]` (at most 64 bytes) is the delimiter, a line end or a quote.
-fn stops(block: &[u8], delim: u8) -> u64 {
+/// Bit `i` of the first mask is set when `block[i]` (at most 64 bytes) is the delimiter, a
+/// line end or a quote; of the second, when it is not ASCII.
+fn stops(block: &[u8], delim: u8) -> (u64, u64) {
     #[cfg(target_arch = "x86_64")]
     if let Ok(block) = <&[u8; 64]>::try_from(block) {
         return stops_sse2(block, delim);
     }
-    block
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == delim || b == b'\n' || b == b'\r' || b == b'"')
-        .fold(0, |m, (i, _)| m | 1 << i)
+    block.iter().enumerate().fold((0, 0), |(m, h), (i, &b)| {
+        let stop = b == delim || b == b'\n' || b == b'\r' || b == b'"';
+        (m | (stop as u64) << i, h | (!b.is_ascii() as u64) << i)
+    })
 }
 
 /// [`stops`] of a whole block, 16 bytes per comparison (SSE2 is part of every x86-64).
 #[cfg(target_arch = "x86_64")]
-fn stops_sse2(block: &[u8; 64], delim: u8) -> u64 {
+fn stops_sse2(block: &[u8; 64], delim: u8) -> (u64, u64) {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is always there on x86-64; the four unaligned loads read the 64 bytes of
     // `block` and no more.
     unsafe {
         let [d, lf, cr, q] = [delim, b'\n', b'\r', b'"'].map(|c| _mm_set1_epi8(c as i8));
-        let mut mask = 0u64;
+        let (mut mask, mut high) = (0u64, 0u64);
         for k in 0..4 {
             let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
             let hit = _mm_or_si128(
@@ -426,8 +460,9 @@ fn stops_sse2(block: &[u8; 64], delim: u8) -> u64 {
                 _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, q)),
             );
             mask |= u64::from(_mm_movemask_epi8(hit) as u16) << (16 * k);
+            high |= u64::from(_mm_movemask_epi8(v) as u16) << (16 * k);
         }
-        mask
+        (mask, high)
     }
 }
 
@@ -442,9 +477,38 @@ mod tests {
         let mut rec = Record::new();
         let mut out = Vec::new();
         while let Some(line) = r.read(&mut rec).unwrap() {
+            // Text exactly when every cell is UTF-8; marked ASCII only when it is.
+            let cells_utf8 = rec.iter().all(|c| std::str::from_utf8(c).is_ok());
+            assert_eq!(rec.text().is_some(), cells_utf8, "{rec:?}");
+            assert!(!rec.ascii || rec.as_slice().is_ascii(), "{rec:?}");
             out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
         }
         out
+    }
+
+    #[test]
+    fn a_usual_sign_in_row_is_read_in_one_sweep_and_known_to_be_ascii() {
+        let row = b"2026-09-15T13:43:49Z,,C0000001,22.32.253.197,\"Mozilla/5.0 (Windows NT 10.0; \
+            Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0\",success,\
+            dev-37db8c012ecf,,Europe/London,en-GB,,,s-037baaa97858004b\n";
+        let src: Box<dyn Read + Send> = Box::new(io::Cursor::new(row.to_vec()));
+        let mut r = CsvRecords::new(src, b',');
+        let mut rec = Record::new();
+        assert!(r.fill().unwrap());
+        assert!(r.plain_record(&mut rec));
+        assert_eq!((rec.len(), rec.ascii), (13, true));
+        assert_eq!(&rec[4][..12], b"Mozilla/5.0 ");
+        assert_eq!(rec.text().map(str::len), Some(row.len() - 1));
+        // One byte beyond ASCII, and the record is checked as UTF-8 instead.
+        let mut row = row.to_vec();
+        row[60] = 0xE9;
+        let src: Box<dyn Read + Send> = Box::new(io::Cursor::new(row));
+        let mut r = CsvRecords::new(src, b',');
+        assert!(r.fill().unwrap());
+        rec.clear();
+        assert!(r.plain_record(&mut rec));
+        assert!(!rec.ascii);
+        assert_eq!(rec.text(), None);
     }
 
     /// The `csv` crate's records, as the scanner this replaced was configured.
@@ -590,7 +654,7 @@ mod tests {
     }
 
     #[test]
-    fn the_stop_mask_marks_delimiters_line_ends_and_quotes_in_a_whole_block() {
+    fn the_stop_masks_mark_delimiters_line_ends_quotes_and_bytes_beyond_ascii() {
         let mut block = [b'a'; 64];
         for (i, b) in [
             (0, b';'),
@@ -602,10 +666,14 @@ mod tests {
         ] {
             block[i] = b;
         }
+        block[20] = 0xC3;
+        block[50] = 0xA9;
         let want = (1u64 << 0) | (1 << 5) | (1 << 17) | (1 << 33) | (1 << 63);
-        assert_eq!(stops(&block, b';'), want);
+        let high = (1u64 << 20) | (1 << 50);
+        assert_eq!(stops(&block, b';'), (want, high));
         // A short block is scanned byte by byte, to the same answer.
-        assert_eq!(stops(&block[..34], b';'), want & ((1 << 34) - 1));
+        let short = (1 << 34) - 1;
+        assert_eq!(stops(&block[..34], b';'), (want & short, high & short));
     }
 
     #[test]

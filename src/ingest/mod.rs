@@ -173,19 +173,6 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// The record's bytes as text when every cell is valid UTF-8: the bytes are, and every cell
-/// starts and ends on a character boundary (one pass over the record, not one per cell).
-fn record_text(record: &csvparse::Record) -> Option<&str> {
-    let all = std::str::from_utf8(record.as_slice()).ok()?;
-    (0..record.len())
-        .all(|i| {
-            record
-                .range(i)
-                .is_some_and(|r| all.is_char_boundary(r.start) && all.is_char_boundary(r.end))
-        })
-        .then_some(all)
-}
-
 /// A row's values: in the record (its text, checked) or copied out of it.
 enum Text<'b> {
     InPlace(&'b str),
@@ -555,7 +542,7 @@ where
             // The record's cells serve as they are when they are valid UTF-8 and no adapter
             // rewrites them; otherwise the values are copied out (and trimmed) here.
             let in_place = match self.adapter {
-                None => record_text(&raw.record),
+                None => raw.record.text(),
                 Some(_) => None,
             };
             let mut vals = match in_place {

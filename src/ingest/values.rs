@@ -64,26 +64,33 @@ pub fn parse_zone(name: &str) -> Option<Tz> {
 /// up to 255, no leading zeros), without its general machinery: sign-in logs are mostly
 /// these, and parsing them was 2% of a scan. `None` sends the text to the general parser.
 fn dotted_quad(b: &[u8]) -> Option<std::net::Ipv4Addr> {
-    let mut octets = [0u8; 4];
-    let mut parts = b.split(|&c| c == b'.');
-    for o in &mut octets {
-        let p = parts.next()?;
-        if p.is_empty() || p.len() > 3 || (p.len() > 1 && p[0] == b'0') {
-            return None;
-        }
-        let mut v = 0u32;
-        for &c in p {
-            if !c.is_ascii_digit() {
+    if !(7..=15).contains(&b.len()) {
+        return None;
+    }
+    // One pass: the octets before the current one, and the current one's value and digits.
+    let (mut octets, mut k) = ([0u8; 4], 0);
+    let (mut v, mut digits) = (0u32, 0);
+    for &c in b {
+        if c == b'.' {
+            if digits == 0 || k == 3 {
                 return None;
             }
-            v = v * 10 + (c - b'0') as u32;
+            octets[k] = u8::try_from(v).ok()?;
+            (k, v, digits) = (k + 1, 0, 0);
+            continue;
         }
-        *o = u8::try_from(v).ok()?;
+        let d = c.wrapping_sub(b'0');
+        // Not a digit, a fourth digit, or a digit after a leading zero.
+        if d > 9 || digits == 3 || (digits == 1 && v == 0) {
+            return None;
+        }
+        (v, digits) = (v * 10 + u32::from(d), digits + 1);
     }
-    match parts.next() {
-        Some(_) => None,
-        None => Some(std::net::Ipv4Addr::from(octets)),
+    if k != 3 || digits == 0 {
+        return None;
     }
+    octets[3] = u8::try_from(v).ok()?;
+    Some(std::net::Ipv4Addr::from(octets))
 }
 
 /// Parses an address, tolerating `ip:port`, `[v6]:port` and IPv4-mapped IPv6.
@@ -432,6 +439,18 @@ mod tests {
                     texts.push(parts.join("."));
                 }
             }
+        }
+        // And random strings of digits and dots, as many short as long.
+        let mut seed: u64 = 0x51_7CC1_B727_220A;
+        for _ in 0..20_000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = (seed >> 59) as usize + 1;
+            let t: String = (0..len)
+                .map(|i| b"0123456789.0.12"[(seed >> (4 * (i % 14))) as usize % 15] as char)
+                .collect();
+            texts.push(t);
         }
         let mut fast = 0;
         for t in &texts {

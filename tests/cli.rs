@@ -952,7 +952,9 @@ fn every_format_names_the_rule_that_set_a_verdict_above_the_score() {
     assert_eq!(
         cells("s07"),
         (
-            "escalate (by net.kp-address-space)".into(),
+            "escalate whatever the score, set by net.kp-address-space: A connection from North \
+             Korea's own address space"
+                .into(),
             "45 (network findings add up to 60; the score counts at most 45 of them)".into()
         )
     );

@@ -140,9 +140,10 @@ pub fn markdown(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             "| {} {} | {} | {} | {} |",
             md(&c.candidate_id),
             md(&c.name),
-            match c.verdict_set_by.is_empty() {
-                true => c.verdict.to_string(),
-                false => format!("{} (by {})", c.verdict, md(&c.verdict_set_by.join(", "))),
+            // "escalate whatever the score, set by <rule>: <title>", as in the table and HTML.
+            match c.verdict_note() {
+                None => c.verdict.to_string(),
+                Some(note) => md(&note),
             },
             match c.capped_families.is_empty() {
                 true => c.score.to_string(),

@@ -566,45 +566,49 @@ mod tests {
         starts
     }
 
-    #[test]
-    fn records_and_lines_match_the_csv_crate_on_random_input_and_any_buffer_size() {
-        let alphabet = b"ab,;\"\"\"\n\n\r  x";
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |n: usize| {
+    /// A seeded generator of numbers below `n`.
+    fn rng(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
             seed = seed
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             (seed >> 33) as usize % n
-        };
+        }
+    }
+
+    /// Our records and lines of `bytes`, read with each buffer size, against the crate's
+    /// records and the byte-by-byte reference lines.
+    fn check_against_crate(bytes: &[u8], delim: u8, chunks: &[usize]) {
+        let want = crate_records(bytes, delim);
+        let lines = reference_lines(bytes, delim);
+        let shown = String::from_utf8_lossy(bytes);
+        for &chunk in chunks {
+            let got = ours(bytes, delim, chunk);
+            let fields: Vec<_> = got.iter().map(|(_, f)| f.clone()).collect();
+            assert_eq!(fields, want, "fields of {shown:?}, chunk {chunk}");
+            let got_lines: Vec<u32> = got.iter().map(|(l, _)| *l).collect();
+            assert_eq!(got_lines, lines, "lines of {shown:?}, chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn records_and_lines_match_the_csv_crate_on_random_input_and_any_buffer_size() {
+        let alphabet = b"ab,;\"\"\"\n\n\r  x";
+        let mut next = rng(0x9E37_79B9_7F4A_7C15);
         for case in 0..4000 {
             let len = next(100);
             let bytes: Vec<u8> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
             let delim = if case % 2 == 0 { b',' } else { b';' };
-            let want = crate_records(&bytes, delim);
-            let lines = reference_lines(&bytes, delim);
-            for chunk in [1, 2, 3, 7, CHUNK] {
-                let got = ours(&bytes, delim, chunk);
-                let shown = String::from_utf8_lossy(&bytes);
-                let fields: Vec<_> = got.iter().map(|(_, f)| f.clone()).collect();
-                assert_eq!(fields, want, "fields of {shown:?}, chunk {chunk}");
-                let got_lines: Vec<u32> = got.iter().map(|(l, _)| *l).collect();
-                assert_eq!(got_lines, lines, "lines of {shown:?}, chunk {chunk}");
-            }
+            check_against_crate(&bytes, delim, &[1, 2, 3, 7, CHUNK]);
         }
     }
 
-    /// Long records with few quotes and clean quoted fields, as real exports have, take the one-sweep way
-    /// ([`CsvRecords::plain_record`]) across its 64-byte blocks and the buffer's end; the
-    /// records and lines must not change.
+    /// Long records with few quotes and clean quoted fields, as real exports have, take the
+    /// one-sweep way ([`CsvRecords::plain_record`]) across its 64-byte blocks and the
+    /// buffer's end; the records and lines must not change.
     #[test]
     fn long_plain_records_match_the_csv_crate_across_blocks_and_buffer_ends() {
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = rng(0x2545_F491_4F6C_DD1D);
         let rare = [
             b",".as_slice(),
             b"\n",
@@ -640,16 +644,7 @@ mod tests {
             if case % 5 == 0 {
                 bytes.pop();
             }
-            let want = crate_records(&bytes, b',');
-            let lines = reference_lines(&bytes, b',');
-            for chunk in [1, 7, 63, 64, 65, 130, 500, CHUNK] {
-                let got = ours(&bytes, b',', chunk);
-                let shown = String::from_utf8_lossy(&bytes);
-                let fields: Vec<_> = got.iter().map(|(_, f)| f.clone()).collect();
-                assert_eq!(fields, want, "fields of {shown:?}, chunk {chunk}");
-                let got_lines: Vec<u32> = got.iter().map(|(l, _)| *l).collect();
-                assert_eq!(got_lines, lines, "lines of {shown:?}, chunk {chunk}");
-            }
+            check_against_crate(&bytes, b',', &[1, 7, 63, 64, 65, 130, 500, CHUNK]);
         }
     }
 

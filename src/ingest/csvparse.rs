@@ -5,14 +5,16 @@
 //! after a closing quote belongs to the same field; `\r`, `\n` and `\r\n` end a record; blank
 //! lines are skipped; the last record needs no line end), which a test checks against the
 //! crate on random input. Parsing with the crate and following it with a second scanner for
-//! line numbers (its own drift on CRLF and skipped blank lines) read every byte twice; here a
-//! field without quotes is found with one vectorised search for the delimiter or a line end,
-//! and the text of a quoted one with one search for the next quote.
+//! line numbers (its own drift on CRLF and skipped blank lines) read every byte twice. Here
+//! the usual record is split in one sweep of 64-byte bit masks of its delimiters, line ends
+//! and quotes, and copied once ([`CsvRecords::plain_record`]); any other record is read field
+//! by field, a field without quotes found with one vectorised search for the delimiter or a
+//! line end, and the text of a quoted one with one search for the next quote.
 
 use std::io::{self, Read};
 use std::ops::Range;
 
-/// One record's cells, as the `csv` crate's `Record` holds them but built for a record
+/// One record's cells, as the `csv` crate's `ByteRecord` holds them but built for a record
 /// read in one sweep: its bytes are copied once, as they stand in the file (delimiters and
 /// quotes included), and each cell is a range of them; a cell that had to be rebuilt
 /// (doubled quotes, text across reads) is appended.
@@ -31,6 +33,13 @@ impl Default for Record {
 }
 
 impl Record {
+    /// The most bytes a record holds (its cells are `u32` ranges); smaller in tests.
+    const LIMIT: usize = if cfg!(test) {
+        1 << 16
+    } else {
+        u32::MAX as usize
+    };
+
     pub fn new() -> Record {
         Record::default()
     }
@@ -49,9 +58,14 @@ impl Record {
         self.ascii = true;
     }
 
-    /// Appends a cell.
+    /// Appends a cell. Past 4 GB in one record (not a real export) a cell is kept empty, as
+    /// [`crate::model::Fields`] keeps such values unknown.
     pub fn push_field(&mut self, cell: &[u8]) {
         let start = self.bytes.len();
+        let cell = match start + cell.len() <= Self::LIMIT {
+            true => cell,
+            false => &[],
+        };
         self.bytes.extend_from_slice(cell);
         self.cells.push((start as u32, self.bytes.len() as u32));
         self.ascii &= cell.is_ascii();
@@ -669,6 +683,22 @@ mod tests {
         // A short block is scanned byte by byte, to the same answer.
         let short = (1 << 34) - 1;
         assert_eq!(stops(&block[..34], b';'), (want & short, high & short));
+    }
+
+    #[test]
+    fn a_cell_past_the_record_limit_is_kept_empty_not_cut_into_wrong_ranges() {
+        let mut rec = Record::new();
+        rec.push_field(b"id");
+        rec.push_field(&vec![b'x'; Record::LIMIT]);
+        rec.push_field(b"next");
+        let cells: Vec<&[u8]> = rec.iter().collect();
+        assert_eq!(cells, [&b"id"[..], b"", b"next"]);
+        // And a long quoted cell read from a file, gathered across reads.
+        let mut text = b"a,\"".to_vec();
+        text.extend(std::iter::repeat_n(b'y', Record::LIMIT));
+        text.extend_from_slice(b"\",b\n");
+        let got = ours(&text, b',', CHUNK);
+        assert_eq!(got, [(1, vec![b"a".to_vec(), vec![], b"b".to_vec()])]);
     }
 
     #[test]

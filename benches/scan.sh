@@ -9,17 +9,17 @@ cd "$(dirname "$0")/.."
 N=${1:-100000}
 SEED=${SEED:-42}
 DIR=${DIR:-/tmp/hirescreen-bench-$N}
-cargo build --release --quiet --bin hirescreen --example gen --example csvfloor
+cargo build --release --quiet --bin hirescreen --example gen --example csvfloor --example timesort
 if [ ! -f "$DIR/applications.csv" ]; then
   target/release/examples/gen --out "$DIR" --candidates "$N" --seed "$SEED" >/dev/null
 fi
-# ORDER=time scans the same corpus with the sign-ins sorted by time, as real exports are
-# (the generator writes each account's sign-ins together, which is kinder to caches). The
-# sorted copy is written once, beside the corpus, in $DIR-time.
+# ORDER=time scans the same corpus with sign-ins and interviews sorted by time, as real
+# exports are (the generator writes each account's rows together, which is kinder to caches).
+# The sorted copy is written once, beside the corpus, in $DIR-time.
 if [ "${ORDER:-grouped}" = time ]; then
-  if [ ! -f "$DIR-time/logins.csv" ]; then
+  if [ ! -f "$DIR-time/logins.csv" ] || [ -L "$DIR-time/interviews.csv" ]; then
     mkdir -p "$DIR-time"
-    for f in applications.csv interviews.csv identities.csv watchlist.csv geo; do
+    for f in applications.csv identities.csv watchlist.csv geo; do
       ln -sfn "$DIR/$f" "$DIR-time/$f"
     done
     # One line per sign-in (the generator quotes no line breaks); ISO-8601 UTC times sort
@@ -27,6 +27,10 @@ if [ "${ORDER:-grouped}" = time ]; then
     { head -n 1 "$DIR/logins.csv"; tail -n +2 "$DIR/logins.csv" | LC_ALL=C sort -t, -k1,1 -S 40%; } \
       > "$DIR-time/logins.csv.part"
     mv "$DIR-time/logins.csv.part" "$DIR-time/logins.csv"
+    # Interview notes hold quoted line breaks: sorted as CSV records.
+    rm -f "$DIR-time/interviews.csv"
+    target/release/examples/timesort started_at "$DIR/interviews.csv" "$DIR-time/interviews.csv.part"
+    mv "$DIR-time/interviews.csv.part" "$DIR-time/interviews.csv"
   fi
   DIR="$DIR-time"
 fi

@@ -796,7 +796,7 @@ fn issue_6_results_are_identical_with_and_without_parallelism() {
 /// depend on it: the same corpus with its sign-ins sorted by time gives every candidate the
 /// same verdict, score and rules (only the cited line numbers move).
 #[test]
-fn issue_6_results_do_not_depend_on_the_order_of_sign_ins() {
+fn issue_6_results_do_not_depend_on_the_order_of_sign_ins_and_interviews() {
     let (dir, grouped) = generate_and_scan("order", "1500", "23");
     let logins = dir.join("logins.csv");
     let text = std::fs::read_to_string(&logins).unwrap();
@@ -810,9 +810,41 @@ fn issue_6_results_do_not_depend_on_the_order_of_sign_ins() {
         "the generator's order is not already time order"
     );
     std::fs::write(&logins, sorted).unwrap();
+    // Interviews by start time, as CSV records (their notes hold line breaks).
+    let interviews = dir.join("interviews.csv");
+    let mut rdr = csv::Reader::from_path(&interviews).unwrap();
+    let headers = rdr.byte_headers().unwrap().clone();
+    let at = headers.iter().position(|h| h == b"started_at").unwrap();
+    let mut records: Vec<csv::ByteRecord> = rdr.byte_records().map(Result::unwrap).collect();
+    let before = records.clone();
+    records.sort_by(|a, b| a.get(at).cmp(&b.get(at)));
+    assert_ne!(
+        records, before,
+        "the generator's interviews are not in time order already"
+    );
+    let mut w = csv::Writer::from_path(&interviews).unwrap();
+    w.write_byte_record(&headers).unwrap();
+    records.iter().for_each(|r| w.write_byte_record(r).unwrap());
+    w.flush().unwrap();
+    drop(w);
     let by_time = jsonl(&run(&["scan", dir.to_str().unwrap(), "--format", "jsonl"]));
     std::fs::remove_dir_all(&dir).unwrap();
-    let outcome = |r: &Value| (r["verdict"].clone(), r["score"].clone(), rules_of(r));
+    // Verdict, score, rules and each finding's evidence (sources cite other lines).
+    let outcome = |r: &Value| {
+        let mut evidence: Vec<String> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["evidence"]))
+            .collect();
+        evidence.sort();
+        (
+            r["verdict"].clone(),
+            r["score"].clone(),
+            rules_of(r),
+            evidence,
+        )
+    };
     assert_eq!(grouped.len(), by_time.len());
     let mut flagged = 0;
     for (a, b) in grouped.iter().zip(&by_time) {

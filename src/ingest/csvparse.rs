@@ -185,23 +185,6 @@ impl CsvRecords {
         }
     }
 
-    /// A quoted field whose closing quote is in the buffer with a delimiter or line end
-    /// right after it (the usual case), pushed straight from the buffer; `None` for any other.
-    fn quoted_in_place(&mut self, rec: &mut Record) -> Option<Stop> {
-        let seg = &self.buf[self.pos + 1..self.end];
-        let k = memchr::memchr(b'"', seg)?;
-        let after = *seg.get(k + 1)?;
-        if after != self.delim && after != b'\n' && after != b'\r' {
-            return None;
-        }
-        let text = &seg[..k];
-        self.line += memchr::memchr_iter(b'\n', text).count() as u32;
-        rec.push_field(text);
-        // Past both quotes, onto the delimiter or line end.
-        self.pos += k + 2;
-        self.take_stop()
-    }
-
     /// Consumes the byte at `pos` if it ends a field (the delimiter, or a line end, counted),
     /// and says which.
     fn take_stop(&mut self) -> Option<Stop> {
@@ -365,9 +348,6 @@ impl CsvRecords {
         }
         self.field.clear();
         if self.buf[self.pos] == b'"' {
-            if let Some(stop) = self.quoted_in_place(rec) {
-                return Ok(stop);
-            }
             self.pos += 1;
             if let Some(stop) = self.quoted()? {
                 rec.push_field(&self.field);

@@ -441,19 +441,24 @@ fn the_demo_escalates_fraud_with_geo_evidence_and_clears_look_alikes() {
     );
 }
 
-/// The generator example, which `cargo test` builds beside the test binaries.
-fn generator() -> PathBuf {
+/// An example program (`gen`, `timesort`), which `cargo test` builds beside the test binaries.
+fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
-    let gen = dir
+    let path = dir
         .join("examples")
-        .join(format!("gen{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
-        gen.exists(),
+        path.exists(),
         "{} missing: cargo test builds examples",
-        gen.display()
+        path.display()
     );
-    gen
+    path
+}
+
+/// The generator example.
+fn generator() -> PathBuf {
+    example("gen")
 }
 
 /// Generates a corpus (8 sign-ins and 2 interviews per candidate) and scans it; returns the
@@ -791,42 +796,39 @@ fn issue_6_results_are_identical_with_and_without_parallelism() {
     assert_eq!(one, rows, "the default (one thread per core) agrees too");
 }
 
-/// Issue #6: real sign-in exports are in time order, not grouped by account as the generator
+/// Issue #6: real exports are in time order, not grouped by candidate as the generator
 /// writes them, and the sign-in fold fetches memory ahead for that order. Detection must not
-/// depend on it: the same corpus with its sign-ins sorted by time gives every candidate the
-/// same verdict, score and rules (only the cited line numbers move).
+/// depend on it: the same corpus with its sign-ins and interviews sorted by time (by
+/// `examples/timesort`, which the time-order benchmark uses) gives every candidate the same
+/// verdict, score, rules and evidence (only the cited line numbers move).
 #[test]
 fn issue_6_results_do_not_depend_on_the_order_of_sign_ins_and_interviews() {
     let (dir, grouped) = generate_and_scan("order", "1500", "23");
-    let logins = dir.join("logins.csv");
-    let text = std::fs::read_to_string(&logins).unwrap();
-    let mut lines: Vec<&str> = text.lines().collect();
-    let header = lines.remove(0);
-    // The generator writes one line per sign-in; ISO-8601 UTC times sort as text.
-    lines.sort_by_key(|l| l.split(',').next().unwrap_or(""));
-    let sorted = format!("{header}\n{}\n", lines.join("\n"));
-    assert_ne!(
-        sorted, text,
-        "the generator's order is not already time order"
-    );
-    std::fs::write(&logins, sorted).unwrap();
-    // Interviews by start time, as CSV records (their notes hold line breaks).
-    let interviews = dir.join("interviews.csv");
-    let mut rdr = csv::Reader::from_path(&interviews).unwrap();
-    let headers = rdr.byte_headers().unwrap().clone();
-    let at = headers.iter().position(|h| h == b"started_at").unwrap();
-    let mut records: Vec<csv::ByteRecord> = rdr.byte_records().map(Result::unwrap).collect();
-    let before = records.clone();
-    records.sort_by(|a, b| a.get(at).cmp(&b.get(at)));
-    assert_ne!(
-        records, before,
-        "the generator's interviews are not in time order already"
-    );
-    let mut w = csv::Writer::from_path(&interviews).unwrap();
-    w.write_byte_record(&headers).unwrap();
-    records.iter().for_each(|r| w.write_byte_record(r).unwrap());
-    w.flush().unwrap();
-    drop(w);
+    for (file, column) in [
+        ("logins.csv", "timestamp"),
+        ("interviews.csv", "started_at"),
+    ] {
+        let path = dir.join(file);
+        let sorted = dir.join(format!("{file}.sorted"));
+        let out = Command::new(example("timesort"))
+            .args([column, path.to_str().unwrap(), sorted.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (before, after) = (
+            std::fs::read(&path).unwrap(),
+            std::fs::read(&sorted).unwrap(),
+        );
+        assert_ne!(before, after, "{file} is not in time order already");
+        // The same records: as many lines, quoted line breaks included.
+        let lines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+        assert_eq!(lines(&before), lines(&after), "{file}");
+        std::fs::rename(&sorted, &path).unwrap();
+    }
     let by_time = jsonl(&run(&["scan", dir.to_str().unwrap(), "--format", "jsonl"]));
     std::fs::remove_dir_all(&dir).unwrap();
     // Verdict, score, rules and each finding's evidence (sources cite other lines).

@@ -218,11 +218,11 @@ pub fn run_test(
         Ok(Some((o, evidence))) => {
             let fired = o == RuleOutcome::Fired;
             let ok = fired == (t.expect == Expect::Fire);
-            if let (true, Some(want), Some(got)) = (ok && fired, &t.evidence, &evidence) {
-                if want != got {
+            if let (true, Some(want)) = (ok && fired, &t.evidence) {
+                if evidence.as_deref() != Some(want.as_str()) {
                     return result(
                         false,
-                        format!("fired with evidence {got:?}, expected {want:?}"),
+                        format!("fired with evidence {evidence:?}, expected {want:?}"),
                     );
                 }
             }
@@ -272,6 +272,39 @@ mod tests {
             failed.is_empty(),
             "failing rule tests:\n{}",
             failed.join("\n")
+        );
+    }
+
+    /// A test's `evidence` is checked word for word, and refused on a test that expects quiet.
+    #[test]
+    fn a_tests_evidence_must_match_the_finding_word_for_word() {
+        let pack = Pack::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let reference = Reference::builtin();
+        let rule = pack
+            .rules
+            .iter()
+            .find(|r| r.id == "net.kp-address-space")
+            .unwrap();
+        let test = |expect: Expect| rule.tests.iter().find(|t| t.expect == expect).unwrap();
+        let fire = test(Expect::Fire);
+        let want = "1 connection from North Korea's allocation 175.45.176.0/22";
+        assert_eq!(fire.evidence.as_deref(), Some(want));
+        assert!(run_test(&pack, &reference, rule, fire, 9001).passed);
+        let mut wrong = fire.clone();
+        wrong.evidence = Some("1 connections from North Korea".into());
+        let r = run_test(&pack, &reference, rule, &wrong, 9002);
+        assert!(
+            !r.passed && r.detail.contains("fired with evidence"),
+            "{}",
+            r.detail
+        );
+        let mut quiet = test(Expect::Quiet).clone();
+        quiet.evidence = Some(want.into());
+        let r = run_test(&pack, &reference, rule, &quiet, 9003);
+        assert!(
+            !r.passed && r.detail.contains("expects quiet"),
+            "{}",
+            r.detail
         );
     }
 }

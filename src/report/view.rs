@@ -87,7 +87,7 @@ pub struct CappedFamily {
 }
 
 impl CandidateOut {
-    /// For the table and HTML views, when rules set the verdict: "escalate whatever the
+    /// For the table, HTML and Markdown views, when rules set the verdict: "escalate whatever the
     /// score, set by net.kp-address-space: A connection from North Korea's own address
     /// space" (each rule with its title, so the note reads without the finding below it).
     pub fn verdict_note(&self) -> Option<String> {

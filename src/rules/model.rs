@@ -50,7 +50,7 @@ pub enum Expect {
 }
 
 /// A rule's own test: minimal canonical rows and what the rule must do on them.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleTest {
     pub name: String,

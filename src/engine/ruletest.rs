@@ -219,11 +219,13 @@ pub fn run_test(
             let fired = o == RuleOutcome::Fired;
             let ok = fired == (t.expect == Expect::Fire);
             if let (true, Some(want)) = (ok && fired, &t.evidence) {
-                if evidence.as_deref() != Some(want.as_str()) {
-                    return result(
-                        false,
-                        format!("fired with evidence {evidence:?}, expected {want:?}"),
-                    );
+                let detail = match evidence.as_deref() {
+                    Some(got) if got == want => None,
+                    Some(got) => Some(format!("fired with evidence {got:?}, expected {want:?}")),
+                    None => Some(format!("fired without evidence, expected {want:?}")),
+                };
+                if let Some(detail) = detail {
+                    return result(false, detail);
                 }
             }
             let what = match &o {

@@ -456,36 +456,34 @@ fn example(name: &str) -> PathBuf {
     path
 }
 
-/// The generator example.
-fn generator() -> PathBuf {
-    example("gen")
+/// Runs an example program, which must succeed.
+fn run_example(name: &str, args: &[&str]) {
+    let out = Command::new(example(name)).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Generates a corpus (8 sign-ins and 2 interviews per candidate) and scans it; returns the
 /// folder (the caller removes it) and the jsonl rows.
 fn generate_and_scan(name: &str, candidates: &str, seed: &str) -> (PathBuf, Vec<Value>) {
     let dir = std::env::temp_dir().join(format!("hirescreen-{name}-{}", std::process::id()));
-    let status = Command::new(generator())
-        .args([
+    run_example(
+        "gen",
+        &[
             "--out",
             dir.to_str().unwrap(),
             "--candidates",
             candidates,
             "--seed",
             seed,
-        ])
-        .args([
             "--logins-per-candidate",
             "8",
             "--interviews-per-candidate",
             "2",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
+        ],
     );
     let rows = jsonl(&run(&["scan", dir.to_str().unwrap(), "--format", "jsonl"]));
     (dir, rows)
@@ -810,14 +808,9 @@ fn issue_6_results_do_not_depend_on_the_order_of_sign_ins_and_interviews() {
     ] {
         let path = dir.join(file);
         let sorted = dir.join(format!("{file}.sorted"));
-        let out = Command::new(example("timesort"))
-            .args([column, path.to_str().unwrap(), sorted.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        run_example(
+            "timesort",
+            &[column, path.to_str().unwrap(), sorted.to_str().unwrap()],
         );
         let (before, after) = (
             std::fs::read(&path).unwrap(),

@@ -45,15 +45,17 @@ cat "${inputs[@]}" > /dev/null
 RUNS=${RUNS:-1}
 ratios=()
 for run in $(seq "$RUNS"); do
-  floor=$( { /usr/bin/time -f "%e %M" target/release/examples/csvfloor "${inputs[@]}" >/dev/null; } 2>&1 | tail -1)
-  scan=$( { /usr/bin/time -f "%e %M" target/release/hirescreen scan "${inputs[@]}" \
+  floor=$( { /usr/bin/time -f "%e %M %U %S" target/release/examples/csvfloor "${inputs[@]}" >/dev/null; } 2>&1 | tail -1)
+  scan=$( { /usr/bin/time -f "%e %M %U %S" target/release/hirescreen scan "${inputs[@]}" \
     --geoip "$DIR/geo/City.mmdb" --geoip "$DIR/geo/ASN.mmdb" --geoip "$DIR/geo/Anonymous-IP.mmdb" \
     --format jsonl --fail-on never >/dev/null; } 2>&1 | tail -1)
-  read -r floor_s floor_kb <<<"$floor"
-  read -r scan_s scan_kb <<<"$scan"
+  read -r floor_s floor_kb floor_user floor_sys <<<"$floor"
+  read -r scan_s scan_kb scan_user scan_sys <<<"$scan"
   [ "$RUNS" -gt 1 ] && echo "run $run:"
-  echo "csv parse floor: ${floor_s} s, peak ${floor_kb} KB"
-  echo "hirescreen scan: ${scan_s} s, peak ${scan_kb} KB"
+  # Processor time beside wall time: the scan uses both cores, the floor one; system time is
+  # mostly the kernel giving the process fresh memory (slow to touch first on this machine).
+  echo "csv parse floor: ${floor_s} s, peak ${floor_kb} KB (processor: user ${floor_user} s, system ${floor_sys} s)"
+  echo "hirescreen scan: ${scan_s} s, peak ${scan_kb} KB (processor: user ${scan_user} s, system ${scan_sys} s)"
   ratio=$(awk -v s="$scan_s" -v f="$floor_s" 'BEGIN { printf "%.1f", s / f }')
   echo "ratio scan/floor: ${ratio}x"
   ratios+=("$ratio")

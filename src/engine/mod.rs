@@ -232,24 +232,24 @@ impl Index {
         if let Some(id) = id {
             return self
                 .by_id
-                .get(id.trim())
+                .get(id.trim().as_bytes())
                 .copied()
                 .ok_or_else(|| format!("candidate_id {id}"));
         }
         if let Some(a) = account {
-            if let Some(&i) = self.by_account.get(lower(a.trim()).as_ref()) {
+            if let Some(&i) = self.by_account.get(lower(a.trim()).as_bytes()) {
                 return Ok(i);
             }
-            if let Some(&i) = norm_email(a).and_then(|e| self.by_email.get(e.as_str())) {
+            if let Some(&i) = norm_email(a).and_then(|e| self.by_email.get(e.as_bytes())) {
                 return Ok(i);
             }
         }
         if let Some(e) = email {
-            if let Some(&i) = norm_email(e).and_then(|e| self.by_email.get(e.as_str())) {
+            if let Some(&i) = norm_email(e).and_then(|e| self.by_email.get(e.as_bytes())) {
                 return Ok(i);
             }
             // A work address the identities file lists as an account (a Teams or Zoom email).
-            if let Some(&i) = self.by_account.get(lower(e.trim()).as_ref()) {
+            if let Some(&i) = self.by_account.get(lower(e.trim()).as_bytes()) {
                 return Ok(i);
             }
         }
@@ -668,7 +668,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 Err(e) => return Fate::Rejected(e),
             };
             let id = a.get(app::CANDIDATE_ID).unwrap_or("");
-            if let Some(&i) = index.by_id.get(id) {
+            if let Some(&i) = index.by_id.get(id.as_bytes()) {
                 let line = candidates[i].app.fields.row.line;
                 return Fate::Rejected(format!(
                     "duplicate candidate_id {id} (first at line {line})"

@@ -69,7 +69,8 @@ fn calling_code(iso2: &str) -> Option<&'static str> {
 pub fn phone(s: &str, country: Option<&str>) -> Option<String> {
     let t = s.trim();
     let international = t.starts_with('+') || t.starts_with("00");
-    let mut digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut digits = String::with_capacity(t.len());
+    digits.extend(t.bytes().filter(u8::is_ascii_digit).map(char::from));
     if t.starts_with("00") {
         digits.drain(..2);
     }

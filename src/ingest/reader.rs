@@ -158,8 +158,10 @@ impl Pipeline {
     fn recycle(&mut self, record: Record) {
         self.pool.push(record);
         if self.pool.len() >= BATCH {
-            // A full return channel only means the reader has records enough.
-            let _ = self.back.try_send(std::mem::take(&mut self.pool));
+            // A full return channel only means the reader has records enough. The next pool
+            // is sized at once (growing it by doubling moved each record nine times).
+            let pool = std::mem::replace(&mut self.pool, Vec::with_capacity(BATCH));
+            let _ = self.back.try_send(pool);
         }
     }
 }

@@ -1092,13 +1092,16 @@ mod tests {
         );
     }
 
+    /// A join's answer, counting the joins made.
+    fn counted(calls: &std::cell::Cell<usize>, r: Result<usize, String>) -> Result<usize, String> {
+        calls.set(calls.get() + 1);
+        r
+    }
+
     #[test]
     fn the_join_memo_reuses_only_the_same_key_of_the_same_file() {
         let calls = std::cell::Cell::new(0);
-        let join = |r: Result<usize, String>| {
-            calls.set(calls.get() + 1);
-            r
-        };
+        let join = |r| counted(&calls, r);
         let memo = JoinMemo::new();
         assert_eq!(memo.join(None, Some("a@x"), None, || join(Ok(1))), Ok(1));
         assert_eq!(memo.join(None, Some("a@x"), None, || join(Ok(9))), Ok(1));
@@ -1119,10 +1122,7 @@ mod tests {
     #[test]
     fn the_join_memo_pauses_while_it_misses_then_comes_back() {
         let calls = std::cell::Cell::new(0);
-        let join = |r: Result<usize, String>| {
-            calls.set(calls.get() + 1);
-            r
-        };
+        let join = |r| counted(&calls, r);
         // A log in account groups never pauses: each run of rows is joined once.
         let grouped = JoinMemo::new();
         for run in 0..2 * JoinMemo::GIVE_UP as usize {

@@ -334,33 +334,38 @@ pub fn summary(scan: &Scan, pack: &Pack, redact: bool) -> Summary {
 pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateOut {
     let s = scan.screened_at(i);
     let c = s.candidate;
-    // Personal values of this candidate, longest first so substrings go last.
-    let mut personal: Vec<String> = [
-        app::FULL_NAME,
-        app::EMAIL,
-        app::PHONE,
-        app::HOME_ADDRESS,
-        app::SHIPPING_ADDRESS,
-        app::ID_DOC_NAME,
-        app::ID_DOC_ADDRESS,
-        app::PAYMENT_ACCOUNT,
-    ]
-    .iter()
-    .filter_map(|&f| c.app.get(f).map(str::to_string))
-    .collect();
-    for iv in &c.interviews {
-        for f in [interview::DISPLAY_NAME, interview::LIVE_ID_NAME] {
-            personal.extend(iv.get(f).map(str::to_string));
+    // Personal values of this candidate, longest first so substrings go last; gathered only
+    // when they are to be scrubbed.
+    let mut personal: Vec<String> = Vec::new();
+    if redact {
+        personal.extend(
+            [
+                app::FULL_NAME,
+                app::EMAIL,
+                app::PHONE,
+                app::HOME_ADDRESS,
+                app::SHIPPING_ADDRESS,
+                app::ID_DOC_NAME,
+                app::ID_DOC_ADDRESS,
+                app::PAYMENT_ACCOUNT,
+            ]
+            .iter()
+            .filter_map(|&f| c.app.get(f).map(str::to_string)),
+        );
+        for iv in &c.interviews {
+            for f in [interview::DISPLAY_NAME, interview::LIVE_ID_NAME] {
+                personal.extend(iv.get(f).map(str::to_string));
+            }
+            if let Some(ch) = iv.get(interview::DISPLAY_NAME_CHANGES) {
+                personal.extend(
+                    ch.split('|')
+                        .map(|x| x.trim().to_string())
+                        .filter(|x| !x.is_empty()),
+                );
+            }
         }
-        if let Some(ch) = iv.get(interview::DISPLAY_NAME_CHANGES) {
-            personal.extend(
-                ch.split('|')
-                    .map(|x| x.trim().to_string())
-                    .filter(|x| !x.is_empty()),
-            );
-        }
+        personal.sort_by_key(|p| std::cmp::Reverse(p.len()));
     }
-    personal.sort_by_key(|p| std::cmp::Reverse(p.len()));
     let scrub = |text: &str| -> String {
         if !redact {
             return text.to_string();

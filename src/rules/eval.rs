@@ -542,7 +542,10 @@ pub fn evaluate(
     layers: Layers,
 ) -> (Vec<Finding>, Vec<(u32, Cow<'static, str>)>) {
     let view = View::new(c, facts, pack.reads_logins, pack.reads_interviews);
-    let ctx = view.bind(root);
+    // Bound when a rule first needs CEL (most candidates' rules are all decided on the facts
+    // and fire none).
+    let bound = std::cell::OnceCell::new();
+    let ctx = || bound.get_or_init(|| view.bind(root));
     let mut findings = Vec::new();
     let mut skipped = Vec::new();
     for (i, rule) in pack.rules.iter().enumerate() {
@@ -556,14 +559,14 @@ pub fn evaluate(
         let result = match decided {
             Some(b) => {
                 debug_assert!(
-                    matches!(rule.when.execute(&ctx), Ok(Value::Bool(x)) if x == b),
+                    matches!(rule.when.execute(ctx()), Ok(Value::Bool(x)) if x == b),
                     "rule {}: native {b} disagrees with CEL {:?}",
                     rule.id,
-                    rule.when.execute(&ctx)
+                    rule.when.execute(ctx())
                 );
                 Ok(Value::Bool(b))
             }
-            None => rule.when.execute(&ctx),
+            None => rule.when.execute(ctx()),
         };
         match result {
             Ok(Value::Bool(true)) => {
@@ -572,11 +575,11 @@ pub fn evaluate(
                     .iter()
                     .map(|p| match p {
                         Part::Text(t) => t.clone(),
-                        Part::Expr(e) => match e.execute(&ctx) {
+                        Part::Expr(e) => match e.execute(ctx()) {
                             Ok(v) => render(&v),
                             Err(_) => "unknown".into(),
                         },
-                        Part::Countries(e) => match e.execute(&ctx) {
+                        Part::Countries(e) => match e.execute(ctx()) {
                             Ok(v) => render_countries(&v),
                             Err(_) => "unknown".into(),
                         },

@@ -247,7 +247,34 @@ fn related_tokens(a: &Option<Vec<String>>, b: &Option<Vec<String>>) -> bool {
 }
 
 fn addr(c: &Candidate, field: usize) -> Option<String> {
-    c.app.get(field).and_then(norm::address)
+    c.app.get(field).and_then(recent_address)
+}
+
+/// [`norm::address`], remembering the last few addresses each thread normalised: links are
+/// made pair by pair within a group of candidates sharing a value, so each member's addresses
+/// come up again and again (half the normalising of a scan was this). Keyed by the text, so
+/// an answer is never stale.
+fn recent_address(text: &str) -> Option<String> {
+    const KEPT: usize = 8;
+    /// The slot written next, and (text, normalised) pairs.
+    type Recent = (usize, Vec<(String, Option<String>)>);
+    thread_local! {
+        static RECENT: std::cell::RefCell<Recent> = const { std::cell::RefCell::new((0, Vec::new())) };
+    }
+    RECENT.with_borrow_mut(|(next, kept)| {
+        if let Some((_, norm)) = kept.iter().find(|(t, _)| t == text) {
+            return norm.clone();
+        }
+        let norm = norm::address(text);
+        let entry = (text.to_string(), norm.clone());
+        if kept.len() < KEPT {
+            kept.push(entry);
+        } else {
+            kept[*next] = entry;
+            *next = (*next + 1) % KEPT;
+        }
+        norm
+    })
 }
 
 /// Same surname at the same home address, and each ID address (where given) is that home.
@@ -598,6 +625,25 @@ pub fn referrers(cands: &[Candidate], opts: &LinkOptions, links: &mut Vec<Link>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recent_addresses_answer_as_normalising_does_past_the_few_kept() {
+        let texts: Vec<String> = (0..20)
+            .map(|i| format!("{} Oak Street, Apt. {}", i % 11, i % 3))
+            .chain([
+                "".to_string(),
+                "   ,, ".to_string(),
+                "12 OAK ST #4".to_string(),
+            ])
+            .collect();
+        // Each text several times, in an order that evicts and brings texts back.
+        for round in 0..3 {
+            for i in 0..texts.len() {
+                let t = &texts[(i * 7 + round) % texts.len()];
+                assert_eq!(recent_address(t), norm::address(t), "{t:?}");
+            }
+        }
+    }
 
     #[test]
     fn soundex_folds_spellings() {

@@ -103,7 +103,7 @@ impl NetLists {
             let name = r.get("name").cloned().unwrap_or_default();
             let kind = r.get("kind").cloned().unwrap_or_default();
             l.asns
-                .insert(asn, format!("AS{asn} {name} ({kind})").into());
+                .insert(asn, format!("AS{asn} {name} [{kind}]").into());
         }
         for (line, r) in rows("ioc_ips.csv", iocs)? {
             let c = r.get("cidr").map(String::as_str).unwrap_or("");
@@ -165,7 +165,10 @@ mod tests {
             ..IpInfo::default()
         };
         l.apply("203.0.113.1".parse().unwrap(), &mut info);
-        assert!(info.listed_anonymizer.is_some());
+        assert_eq!(
+            info.listed_anonymizer.as_deref(),
+            Some("AS9009 M247 [hosting]")
+        );
         assert!(info.anonymized());
     }
 

@@ -638,8 +638,10 @@ fn login_facts(c: &Candidate, f: &mut Facts) {
                     .filter(|(b, _)| *b)
                     .map(|(_, s)| *s)
                     .collect();
+                    // The kinds in square brackets, as the anonymizer list labels them:
+                    // network names often hold round brackets of their own.
                     let org = info.asn_org.as_deref().unwrap_or("unknown network");
-                    format!("{org} ({})", kinds.join("/"))
+                    format!("{org} [{}]", kinds.join("/"))
                 });
             anonymizers.insert(label);
         }

@@ -129,6 +129,16 @@ pub fn fold(s: &str) -> String {
     }
 }
 
+/// [`fold`], appended to `out`.
+pub fn fold_into(s: &str, out: &mut String) {
+    let at = out.len();
+    match s.is_ascii() {
+        true => out.push_str(s),
+        false => out.push_str(&deunicode::deunicode(s)),
+    }
+    out[at..].make_ascii_lowercase();
+}
+
 /// A table of words and what they stand for, hashed once (a scan of such a table was most of
 /// the cost of folding a name or an address, and a binary search over it still a visible
 /// share of linking).

@@ -24,34 +24,24 @@ const ROWS: usize = 8;
 /// Resumes with fewer blocking shingles are too short to call near-duplicates.
 const MIN_SHINGLES: usize = 8;
 
-/// Folded words of a text.
-fn words(s: &str) -> Vec<String> {
-    crate::norm::fold(s)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// The resume, folded, and which of its words to keep: not the candidate's own name, email
 /// or phone.
 fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
     let Some(text) = c.app.get(app::RESUME_TEXT) else {
         return (String::new(), Vec::new());
     };
-    let mut own: Vec<String> = Vec::new();
+    // The candidate's own words, folded into one text and split in place (this was a string
+    // per word).
+    let mut own_text = String::new();
     for f in [app::FULL_NAME, app::ID_DOC_NAME, app::EMAIL] {
         if let Some(v) = c.app.get(f) {
-            own.extend(words(v));
+            crate::norm::fold_into(v, &mut own_text);
+            own_text.push(' ');
         }
     }
-    let phone: String = c
-        .app
-        .get(app::PHONE)
-        .unwrap_or("")
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
+    let own: Vec<&[u8]> = ascii_words(own_text.as_bytes()).collect();
+    // The phone's digits, gathered only if the resume has a number long enough to be part of it.
+    let mut phone: Option<Vec<u8>> = None;
     let folded = crate::norm::fold(text);
     let bytes = folded.as_bytes();
     let mut spans = Vec::with_capacity(bytes.len() / 6);
@@ -66,13 +56,27 @@ fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
             i += 1;
         }
         // Words are ASCII runs, so `s..i` falls on character boundaries.
-        let w = &folded[s..i];
-        let phone_part = w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit()) && phone.contains(w);
-        if !phone_part && !own.iter().any(|o| o == w) {
+        let w = &bytes[s..i];
+        if w.len() >= 3 && w.iter().all(u8::is_ascii_digit) {
+            let digits = phone.get_or_insert_with(|| {
+                let p = c.app.get(app::PHONE).unwrap_or("");
+                p.bytes().filter(u8::is_ascii_digit).collect()
+            });
+            if digits.windows(w.len()).any(|d| d == w) {
+                continue;
+            }
+        }
+        if !own.contains(&w) {
             spans.push((s, i));
         }
     }
     (folded, spans)
+}
+
+/// The ASCII letter and digit runs of a text.
+fn ascii_words(t: &[u8]) -> impl Iterator<Item = &[u8]> {
+    t.split(|b| !b.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// The resume's shingle sets, sorted and distinct: hashes of its word triples (for blocking)
@@ -325,6 +329,57 @@ pub fn resume_links(cands: &[Candidate], opts: &LinkOptions, stats: &mut Stats) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A candidate with the given application values.
+    fn applicant(values: &[(usize, &str)]) -> Candidate {
+        let mut cells = vec![None; app::FIELDS.len()];
+        for &(f, v) in values {
+            cells[f] = Some(v);
+        }
+        let cols: crate::model::ColumnNumbers = vec![0u32; app::FIELDS.len()].into();
+        let row = crate::model::RowRef { file: 0, line: 2 };
+        Candidate {
+            id: "C1".into(),
+            app: crate::model::Application {
+                fields: crate::model::Fields::new(row, cols, cells),
+                applied_at: None,
+                claimed_tz: None,
+                ip: None,
+            },
+            interviews: Vec::new(),
+            logins: Default::default(),
+            app_ip_info: None,
+            claim: Default::default(),
+        }
+    }
+
+    /// The words kept: folded, without the candidate's own name, ID-document name, email
+    /// words and runs of three or more digits of the phone; other numbers stay.
+    #[test]
+    fn a_resume_loses_the_candidates_own_words() {
+        let kept = |c: &Candidate| -> Vec<String> {
+            let (text, spans) = resume_words(c);
+            spans.iter().map(|&(a, b)| text[a..b].to_string()).collect()
+        };
+        let c = applicant(&[
+            (app::FULL_NAME, "José Ñúñez"),
+            (app::ID_DOC_NAME, "NUNEZ Jose-Maria"),
+            (app::EMAIL, "jnunez.x7@Example.org"),
+            (app::PHONE, "+1 (555) 010-4477"),
+            (
+                app::RESUME_TEXT,
+                "JOSÉ Núñez, María: 12 years of Rust; call 555 010 4477 or 1234, x7 at example.org.",
+            ),
+        ]);
+        assert_eq!(
+            kept(&c),
+            ["12", "years", "of", "rust", "call", "or", "1234", "at"]
+        );
+        // Without a name, email or phone, every word stays; short numbers always do.
+        let c = applicant(&[(app::RESUME_TEXT, "Rust, Go; 555 and 12")]);
+        assert_eq!(kept(&c), ["rust", "go", "555", "and", "12"]);
+        assert_eq!(resume_words(&applicant(&[])), (String::new(), Vec::new()));
+    }
 
     #[test]
     fn shingles_hash_the_joined_words() {

@@ -239,20 +239,29 @@ impl GeoLookup for MmdbGeo {
         info
     }
 
-    fn network_key(&self, ip: IpAddr) -> Option<NetKey> {
+    fn network_key(&self, ip: IpAddr) -> Option<(NetKey, u8)> {
         // The record offsets in every database identify the answer (tech.md §1.4).
         if self.dbs.len() > 4 {
             return None;
         }
         let mut key = [u32::MAX; 4];
+        // The longest of the databases' prefixes: the network found, or the empty part of the
+        // tree, around the address. The full length when a database cannot say.
+        let full = if ip.is_ipv4() { 32 } else { 128 };
+        let mut prefix = 0;
         for (k, db) in key.iter_mut().zip(&self.dbs) {
-            let off = db.reader.lookup(ip).ok().and_then(|r| r.offset());
-            *k = match off {
+            let res = db.reader.lookup(ip).ok();
+            *k = match res.as_ref().and_then(|r| r.offset()) {
                 Some(o) => u32::try_from(o).ok()?,
                 None => u32::MAX,
             };
+            let p = match res.map(|r| r.network()) {
+                Some(Ok(net)) if net.is_ipv4() == ip.is_ipv4() => net.prefix(),
+                _ => full,
+            };
+            prefix = prefix.max(p);
         }
-        Some(key)
+        Some((key, prefix))
     }
 
     fn layers(&self) -> Layers {
@@ -313,5 +322,31 @@ mod sample_db_tests {
         assert_eq!(info.country.as_deref(), Some("CN"));
         assert_eq!(info.city.as_deref(), Some("Shenyang"));
         assert!(info.lat.is_some());
+    }
+
+    /// The key comes with the longest of the databases' prefixes around the address: the
+    /// sample's /16 and /24 networks, and the part of a tree with no record.
+    #[test]
+    fn a_network_key_holds_for_the_longest_prefix_around_the_address() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/geo");
+        let city = dir.join("City.mmdb");
+        let g = MmdbGeo::open(&[&city]).unwrap();
+        let key = |ip: &str| g.network_key(ip.parse().unwrap()).unwrap();
+        assert_eq!(key("58.20.9.9").1, 16);
+        assert_eq!(key("58.20.9.9").0, key("58.20.200.1").0);
+        assert_ne!(key("58.20.9.9").0, key("58.21.9.9").0);
+        assert_eq!(key("142.214.202.9").1, 24);
+        let all = ["City.mmdb", "ASN.mmdb", "Anonymous-IP.mmdb"].map(|f| dir.join(f));
+        let g = MmdbGeo::open(&all).unwrap();
+        let (k, prefix) = g.network_key("142.214.202.9".parse().unwrap()).unwrap();
+        assert_eq!(prefix, 24);
+        assert!(
+            k[..3].iter().all(|&o| o != u32::MAX),
+            "a record in each: {k:?}"
+        );
+        // An address no database holds: the empty part of the tree, still one key for it.
+        let (k, prefix) = g.network_key("9.9.9.9".parse().unwrap()).unwrap();
+        assert_eq!(k, [u32::MAX; 4]);
+        assert!((1..=24).contains(&prefix), "{prefix}");
     }
 }

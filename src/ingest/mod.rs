@@ -4,7 +4,7 @@
 //! candidate is decided by the caller (the engine); this module only reads and normalises.
 
 pub mod countries;
-mod csvparse;
+pub(crate) mod csvparse;
 pub mod format;
 pub mod formats;
 mod json;

@@ -1075,21 +1075,7 @@ mod tests {
 
     /// A candidate with direct sign-ins from the given (hours after a start, country) pairs.
     fn signed_in_from(logins: &[(i64, &str)]) -> Candidate {
-        let cols: crate::model::ColumnNumbers = vec![0u32; app::FIELDS.len()].into();
-        let row = crate::model::RowRef { file: 0, line: 2 };
-        let mut c = Candidate {
-            id: "C1".into(),
-            app: crate::model::Application {
-                fields: crate::model::Fields::new(row, cols, vec![None; app::FIELDS.len()]),
-                applied_at: None,
-                claimed_tz: None,
-                ip: None,
-            },
-            interviews: Vec::new(),
-            logins: Default::default(),
-            app_ip_info: None,
-            claim: Default::default(),
-        };
+        let mut c = Candidate::with_application(&[]);
         for (n, (hours, country)) in logins.iter().enumerate() {
             let info = std::sync::Arc::new(crate::model::IpInfo {
                 country: Some((*country).into()),

@@ -330,29 +330,6 @@ pub fn resume_links(cands: &[Candidate], opts: &LinkOptions, stats: &mut Stats) 
 mod tests {
     use super::*;
 
-    /// A candidate with the given application values.
-    fn applicant(values: &[(usize, &str)]) -> Candidate {
-        let mut cells = vec![None; app::FIELDS.len()];
-        for &(f, v) in values {
-            cells[f] = Some(v);
-        }
-        let cols: crate::model::ColumnNumbers = vec![0u32; app::FIELDS.len()].into();
-        let row = crate::model::RowRef { file: 0, line: 2 };
-        Candidate {
-            id: "C1".into(),
-            app: crate::model::Application {
-                fields: crate::model::Fields::new(row, cols, cells),
-                applied_at: None,
-                claimed_tz: None,
-                ip: None,
-            },
-            interviews: Vec::new(),
-            logins: Default::default(),
-            app_ip_info: None,
-            claim: Default::default(),
-        }
-    }
-
     /// The words kept: folded, without the candidate's own name, ID-document name, email
     /// words and runs of three or more digits of the phone; other numbers stay.
     #[test]
@@ -361,7 +338,7 @@ mod tests {
             let (text, spans) = resume_words(c);
             spans.iter().map(|&(a, b)| text[a..b].to_string()).collect()
         };
-        let c = applicant(&[
+        let c = Candidate::with_application(&[
             (app::FULL_NAME, "José Ñúñez"),
             (app::ID_DOC_NAME, "NUNEZ Jose-Maria"),
             (app::EMAIL, "jnunez.x7@Example.org"),
@@ -376,9 +353,12 @@ mod tests {
             ["12", "years", "of", "rust", "call", "or", "1234", "at"]
         );
         // Without a name, email or phone, every word stays; short numbers always do.
-        let c = applicant(&[(app::RESUME_TEXT, "Rust, Go; 555 and 12")]);
+        let c = Candidate::with_application(&[(app::RESUME_TEXT, "Rust, Go; 555 and 12")]);
         assert_eq!(kept(&c), ["rust", "go", "555", "and", "12"]);
-        assert_eq!(resume_words(&applicant(&[])), (String::new(), Vec::new()));
+        assert_eq!(
+            resume_words(&Candidate::with_application(&[])),
+            (String::new(), Vec::new())
+        );
     }
 
     #[test]

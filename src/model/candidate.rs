@@ -542,6 +542,33 @@ pub struct Candidate {
     pub claim: Claim,
 }
 
+impl Candidate {
+    /// A candidate "C1" with the given application values (row 2 of file 0) and nothing
+    /// else: the start of a unit test's candidate.
+    #[cfg(test)]
+    pub(crate) fn with_application(values: &[(usize, &str)]) -> Candidate {
+        let mut cells = vec![None; app::FIELDS.len()];
+        for &(f, v) in values {
+            cells[f] = Some(v);
+        }
+        let cols: ColumnNumbers = vec![0u32; app::FIELDS.len()].into();
+        let row = RowRef { file: 0, line: 2 };
+        Candidate {
+            id: "C1".into(),
+            app: Application {
+                fields: Fields::new(row, cols, cells),
+                applied_at: None,
+                claimed_tz: None,
+                ip: None,
+            },
+            interviews: Vec::new(),
+            logins: Default::default(),
+            app_ip_info: None,
+            claim: Default::default(),
+        }
+    }
+}
+
 /// Where the candidate says they are, resolved once at load.
 #[derive(Clone, Debug, Default)]
 pub struct Claim {

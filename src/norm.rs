@@ -123,10 +123,9 @@ const ADDRESS_WORDS: &[(&str, &str)] = &[
 /// Text folded to lower-case ASCII: accents and other scripts transliterated (only when
 /// there are any: most values are ASCII already).
 pub fn fold(s: &str) -> String {
-    match s.is_ascii() {
-        true => s.to_ascii_lowercase(),
-        false => deunicode::deunicode(s).to_ascii_lowercase(),
-    }
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
 }
 
 /// [`fold`], appended to `out`.
@@ -292,6 +291,12 @@ mod tests {
         assert_eq!(fold("Zoë O'Brien"), "zoe o'brien");
         assert_eq!(fold("MAIN St"), "main st");
         assert_eq!(fold("Straße"), "strasse");
+        // Appended: what is already there is left as it is.
+        let mut out = String::from("ID: ");
+        fold_into("Zoë O'Brien", &mut out);
+        out.push(' ');
+        fold_into("MAIN St", &mut out);
+        assert_eq!(out, "ID: zoe o'brien main st");
     }
 
     /// Facts compare addresses by text first (see `facts::identity_facts`): text equal up to ASCII

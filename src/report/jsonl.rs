@@ -15,10 +15,7 @@ pub fn candidate(c: &CandidateOut, out: &mut Vec<u8>) {
     out.extend_from_slice(br#","name":"#);
     string(&c.name, out);
     out.extend_from_slice(br#","claimed":"#);
-    match &c.claimed {
-        Some(s) => string(s, out),
-        None => out.extend_from_slice(b"null"),
-    }
+    optional(c.claimed.as_ref(), out, |s, out| string(s, out));
     out.extend_from_slice(br#","score":"#);
     number(c.score as u64, out);
     out.extend_from_slice(br#","verdict":"#);
@@ -52,10 +49,7 @@ pub fn candidate(c: &CandidateOut, out: &mut Vec<u8>) {
     out.extend_from_slice(br#","weak_joins":"#);
     weak_joins(&c.weak_joins, out);
     out.extend_from_slice(br#","cluster":"#);
-    match &c.cluster {
-        Some(cl) => cluster(cl, out),
-        None => out.extend_from_slice(b"null"),
-    }
+    optional(c.cluster.as_ref(), out, cluster);
     out.push(b'}');
 }
 
@@ -115,10 +109,7 @@ fn link(l: &LinkOut, out: &mut Vec<u8>) {
     out.extend_from_slice(br#","value_preview":"#);
     string(&l.value_preview, out);
     out.extend_from_slice(br#","explained":"#);
-    match &l.explained {
-        Some(s) => string(s, out),
-        None => out.extend_from_slice(b"null"),
-    }
+    optional(l.explained.as_ref(), out, |s, out| string(s, out));
     out.extend_from_slice(br#","weak":"#);
     boolean(l.weak, out);
     out.extend_from_slice(br#","sources":"#);
@@ -146,6 +137,14 @@ fn list<T>(items: &[T], out: &mut Vec<u8>, item: impl Fn(&T, &mut Vec<u8>)) {
         item(x, out);
     }
     out.push(b']');
+}
+
+/// The value written by `item`, or `null`.
+fn optional<T>(value: Option<&T>, out: &mut Vec<u8>, item: impl Fn(&T, &mut Vec<u8>)) {
+    match value {
+        Some(x) => item(x, out),
+        None => out.extend_from_slice(b"null"),
+    }
 }
 
 fn number(n: u64, out: &mut Vec<u8>) {

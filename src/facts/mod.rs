@@ -8,7 +8,7 @@ pub mod names;
 pub mod watch;
 
 use crate::enrich::gazetteer::{distance_km, offset_hours, Gazetteer};
-use crate::model::{app, interview, Candidate, Claim, IpInfo, SourceRef, REMOTE_TOOLS};
+use crate::model::{app, interview, Candidate, Claim, IpGroup, IpInfo, SourceRef, REMOTE_TOOLS};
 use std::collections::{BTreeMap, BTreeSet};
 use watch::Watchlist;
 
@@ -830,22 +830,51 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
     let claim = &c.claim;
     let mut ev = t.events.clone();
     ev.sort_unstable();
-    let direct = |gi: u16| {
-        let g = &t.groups[gi as usize];
-        (!g.info.anonymized() && !g.info.non_public).then_some(g)
-    };
-    // Fastest implied travel between consecutive located direct sign-ins.
-    let mut best: Option<(f64, String, [SourceRef; 2])> = None;
-    let located: Vec<_> = ev
+    // What each address group adds, worked out once per group rather than per sign-in:
+    // direct (neither anonymized nor non-public), located at city level, and its country.
+    struct Place<'g> {
+        group: &'g IpGroup,
+        located: bool,
+        country: Option<&'g str>,
+    }
+    let places: Vec<Option<Place>> = t
+        .groups
         .iter()
-        .filter_map(|e| direct(e.group()).map(|g| (e.ts(), g)))
-        .filter(|(_, g)| {
-            // Country-level records (no city, wide radius) place an address at a centroid.
-            g.info.lat.is_some()
-                && g.info.city.is_some()
-                && g.info.accuracy_km.is_none_or(|a| a <= 300)
+        .map(|g| {
+            let i = &g.info;
+            (!i.anonymized() && !i.non_public).then(|| Place {
+                group: g,
+                // Country-level records (no city, wide radius) place an address at a centroid.
+                located: i.lat.is_some()
+                    && i.city.is_some()
+                    && i.accuracy_km.is_none_or(|a| a <= 300),
+                country: info_country(i),
+            })
         })
         .collect();
+    // The direct sign-ins located at city level, and those with a country, in time order.
+    let mut located: Vec<(i64, &IpGroup)> = Vec::with_capacity(ev.len());
+    let mut with_country: Vec<(i64, &str, SourceRef)> = Vec::with_capacity(ev.len());
+    for e in &ev {
+        if let Some(p) = &places[e.group() as usize] {
+            if p.located {
+                located.push((e.ts(), p.group));
+            }
+            if let Some(country) = p.country {
+                with_country.push((e.ts(), country, p.group.first));
+            }
+        }
+    }
+    // Fastest implied travel between consecutive located direct sign-ins; its description
+    // is written once, for the fastest pair.
+    struct Hop<'g> {
+        speed: f64,
+        from: (i64, &'g IpGroup),
+        to: (i64, &'g IpGroup),
+        km: f64,
+        hours: f64,
+    }
+    let mut best: Option<Hop> = None;
     for w in located.windows(2) {
         let ((t1, a), (t2, b)) = (w[0], w[1]);
         if a.ip == b.ip {
@@ -862,32 +891,43 @@ fn travel_facts(c: &Candidate, f: &mut Facts) {
         }
         let hours = ((t2 - t1).max(60)) as f64 / 3600.0;
         let speed = km / hours;
-        if best.as_ref().is_none_or(|b| speed > b.0) {
-            let desc = format!(
-                "{} at {} then {} at {} ({:.0} km in {:.1} h)",
-                place_label(&a.info),
-                fmt_ts(t1),
-                place_label(&b.info),
-                fmt_ts(t2),
+        if best.as_ref().is_none_or(|b| speed > b.speed) {
+            best = Some(Hop {
+                speed,
+                from: w[0],
+                to: w[1],
                 km,
-                hours
-            );
-            best = Some((speed, desc, [a.first, b.first]));
+                hours,
+            });
         }
     }
-    if let Some((speed, desc, src)) = best {
-        f.set(MAX_SPEED_KMH, Fact::Float(speed.round()), src);
-        f.set(SPEED_PAIR, Fact::Str(desc), src);
+    if let Some(Hop {
+        speed,
+        from: (t1, a),
+        to: (t2, b),
+        km,
+        hours,
+    }) = best
+    {
+        let desc = format!(
+            "{} at {} then {} at {} ({:.0} km in {:.1} h)",
+            place_label(&a.info),
+            fmt_ts(t1),
+            place_label(&b.info),
+            fmt_ts(t2),
+            km,
+            hours
+        );
+        f.set(
+            MAX_SPEED_KMH,
+            Fact::Float(speed.round()),
+            [a.first, b.first],
+        );
+        f.set(SPEED_PAIR, Fact::Str(desc), [a.first, b.first]);
     } else if located.len() >= 2 {
         f.set(MAX_SPEED_KMH, Fact::Float(0.0), []);
     }
     // Distinct countries within any 24 hours.
-    let with_country: Vec<(i64, &str, SourceRef)> = ev
-        .iter()
-        .filter_map(|e| {
-            direct(e.group()).and_then(|g| Some((e.ts(), info_country(&g.info)?, g.first)))
-        })
-        .collect();
     // A sliding window with a count per country in it (countries are few: a small list).
     let mut max_c = 0usize;
     let mut max_window = (0, 0);
@@ -1086,6 +1126,76 @@ mod tests {
             c.logins.add(&l, || info);
         }
         c
+    }
+
+    /// A candidate with sign-ins at the given (hours after a start, what the address is).
+    fn signed_in_with(logins: &[(i64, crate::model::IpInfo)]) -> Candidate {
+        let mut c = Candidate::with_application(&[]);
+        for (n, (hours, info)) in logins.iter().enumerate() {
+            let info = std::sync::Arc::new(info.clone());
+            let ip = std::net::IpAddr::from([198, 51, 100, n as u8]);
+            let l = crate::model::LoginRow::plain(n as u32 + 2, 1_700_000_000 + hours * 3600, ip);
+            c.logins.add(&l, || info);
+        }
+        c
+    }
+
+    fn city(name: &str, country: &str, lat: f64, lon: f64) -> crate::model::IpInfo {
+        crate::model::IpInfo {
+            city: Some(name.into()),
+            country: Some(country.into()),
+            lat: Some(lat),
+            lon: Some(lon),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn travel_speed_is_the_fastest_pair_of_located_direct_sign_ins() {
+        let w = watch::Watchlist::default();
+        let env = FactEnv { watch: &w };
+        let houston = city("Houston", "US", 29.76, -95.37);
+        let london = city("London", "GB", 51.51, -0.13);
+        let paris = city("Paris", "FR", 48.86, 2.35);
+        let seoul = city("Seoul", "KR", 37.57, 126.98);
+        let vpn = crate::model::IpInfo {
+            vpn: true,
+            ..seoul.clone()
+        };
+        let centroid = crate::model::IpInfo {
+            city: None,
+            ..seoul.clone()
+        };
+        // Houston, then London 10 h later (fast), then a VPN exit and a country centroid in
+        // Korea (neither counts), then Paris a day later (slow): the fastest pair is
+        // Houston -> London, and the pairs around the skipped sign-ins are consecutive.
+        let c = signed_in_with(&[
+            (0, houston.clone()),
+            (10, london.clone()),
+            (11, vpn),
+            (12, centroid),
+            (34, paris),
+        ]);
+        let f = derive(&c, &env);
+        let km = distance_km(29.76, -95.37, 51.51, -0.13);
+        assert_eq!(f.values[MAX_SPEED_KMH], Fact::Float((km / 10.0).round()));
+        assert_eq!(
+            f.values[SPEED_PAIR],
+            Fact::Str(format!(
+                "Houston, US at 2023-11-14 22:13 UTC then London, GB at 2023-11-15 08:13 UTC \
+                 ({km:.0} km in 10.0 h)"
+            ))
+        );
+        let lines: Vec<u32> = f.prov[SPEED_PAIR].iter().map(|s| s.line).collect();
+        assert_eq!(lines, [2, 3]);
+        // Two located sign-ins closer than 500 km: a speed of 0, and no pair.
+        let c = signed_in_with(&[(0, london), (1, city("Paris", "FR", 48.86, 2.35))]);
+        let f = derive(&c, &env);
+        assert_eq!(f.values[MAX_SPEED_KMH], Fact::Float(0.0));
+        assert_eq!(f.values[SPEED_PAIR], Fact::Null);
+        // One located sign-in: no speed at all.
+        let f = derive(&signed_in_with(&[(0, houston)]), &env);
+        assert_eq!(f.values[MAX_SPEED_KMH], Fact::Null);
     }
 
     #[test]

@@ -171,7 +171,7 @@ fn name_key(name: &str) -> String {
     if facts::names::is_generic_display_name(name) {
         return String::new();
     }
-    facts::names::tokens(name).join(" ")
+    facts::names::tokens(name).into_string()
 }
 
 impl Index {

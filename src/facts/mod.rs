@@ -224,10 +224,12 @@ pub fn resolve_claim(a: &crate::model::Application, gaz: &Gazetteer) -> Claim {
     claim
 }
 
+/// True when the value is one of `yes` (lowercase words) up to ASCII case and surrounding
+/// whitespace.
 fn flag(v: Option<&str>, yes: &[&str]) -> bool {
     v.is_some_and(|s| {
-        let t = s.trim().to_ascii_lowercase();
-        yes.contains(&t.as_str())
+        let t = s.trim();
+        yes.iter().any(|y| y.eq_ignore_ascii_case(t))
     })
 }
 
@@ -357,7 +359,7 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
     // A name shown exactly as claimed (up to ASCII case) has the claimed tokens: it matches
     // without being split, when the claimed name has tokens at all.
     let is_claimed_text = |n: &str| !full.is_empty() && n.eq_ignore_ascii_case(full_text);
-    let matches_claimed = |t: &[String]| {
+    let matches_claimed = |t: &names::Tokens| {
         names::similarity_tokens(t, &full) >= 0.8
             || doc
                 .as_ref()
@@ -374,9 +376,9 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
     let mut off_stages = BTreeSet::new();
     for iv in &c.interviews {
         let cell = |fld| iv.fields.cell(fld);
-        let mut shown: Vec<(String, SourceRef)> = Vec::new();
+        let mut shown: Vec<(&str, SourceRef)> = Vec::new();
         if let Some(d) = iv.get(interview::DISPLAY_NAME) {
-            shown.push((d.to_string(), cell(interview::DISPLAY_NAME)));
+            shown.push((d, cell(interview::DISPLAY_NAME)));
         }
         if let Some(ch) = iv.get(interview::DISPLAY_NAME_CHANGES) {
             let parts: Vec<&str> = ch
@@ -388,16 +390,16 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
                 bump(RENAMED_IN_CALL, cell(interview::DISPLAY_NAME_CHANGES));
             }
             for p in parts {
-                shown.push((p.to_string(), cell(interview::DISPLAY_NAME_CHANGES)));
+                shown.push((p, cell(interview::DISPLAY_NAME_CHANGES)));
             }
         }
         for (n, src) in shown {
-            if is_claimed_text(&n) {
+            if is_claimed_text(n) {
                 continue;
             }
-            let t = names::tokens(&n);
+            let t = names::tokens(n);
             if !names::is_generic_tokens(&t) && !matches_claimed(&t) {
-                unmatched.insert(n);
+                unmatched.insert(n.to_string());
                 unmatched_src.push(src);
             }
         }
@@ -406,16 +408,15 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
                 bump(LIVE_ID_NAME_MISMATCH, cell(interview::LIVE_ID_NAME));
             }
         }
-        match iv
-            .get(interview::LIVE_ID)
-            .map(str::to_ascii_lowercase)
-            .as_deref()
+        let live_id = iv.get(interview::LIVE_ID);
+        if live_id
+            .is_some_and(|v| v.eq_ignore_ascii_case("refused") || v.eq_ignore_ascii_case("none"))
         {
-            Some("refused") | Some("none") => bump(LIVE_ID_REFUSED, cell(interview::LIVE_ID)),
-            Some("screenshot") | Some("photo") => {
-                bump(LIVE_ID_SCREENSHOT, cell(interview::LIVE_ID))
-            }
-            _ => {}
+            bump(LIVE_ID_REFUSED, cell(interview::LIVE_ID));
+        } else if live_id.is_some_and(|v| {
+            v.eq_ignore_ascii_case("screenshot") || v.eq_ignore_ascii_case("photo")
+        }) {
+            bump(LIVE_ID_SCREENSHOT, cell(interview::LIVE_ID));
         }
         for (field, fact) in [
             (interview::VOICE_CHANGE, VOICE_CHANGE),
@@ -1196,6 +1197,49 @@ mod tests {
         // One located sign-in: no speed at all.
         let f = derive(&signed_in_with(&[(0, houston)]), &env);
         assert_eq!(f.values[MAX_SPEED_KMH], Fact::Null);
+    }
+
+    #[test]
+    fn flags_match_whole_words_up_to_ascii_case_and_spaces() {
+        for v in ["yes", " Yes ", "TRUE", "t", "1", "\tY\n"] {
+            assert!(flag(Some(v), TRUE_WORDS), "{v:?}");
+        }
+        for v in ["", "yes please", "no", "tru", "ＹＥＳ", "yés", "0"] {
+            assert!(!flag(Some(v), TRUE_WORDS), "{v:?}");
+        }
+        assert!(!flag(None, TRUE_WORDS));
+    }
+
+    #[test]
+    fn live_id_answers_are_read_up_to_case() {
+        let w = watch::Watchlist::default();
+        let env = FactEnv { watch: &w };
+        let mut c = Candidate::with_application(&[]);
+        for (line, v) in [
+            (3, "Refused"),
+            (4, "NONE"),
+            (5, "screenShot"),
+            (6, "shown"),
+            (7, "photo id"),
+        ] {
+            let mut cells = vec![None; interview::FIELDS.len()];
+            cells[interview::LIVE_ID] = Some(v);
+            let cols: crate::model::ColumnNumbers = vec![1u32; interview::FIELDS.len()].into();
+            let row = crate::model::RowRef { file: 1, line };
+            c.interviews.push(crate::model::Interview {
+                fields: crate::model::Fields::new(row, cols, cells),
+                started_at: 0,
+                ended_at: None,
+                ip: None,
+                ip_info: None,
+                weak_join: false,
+            });
+        }
+        let f = derive(&c, &env);
+        assert_eq!(f.values[LIVE_ID_REFUSED], Fact::Int(2));
+        assert_eq!(f.values[LIVE_ID_SCREENSHOT], Fact::Int(1));
+        let lines: Vec<u32> = f.prov[LIVE_ID_REFUSED].iter().map(|s| s.line).collect();
+        assert_eq!(lines, [3, 4]);
     }
 
     #[test]

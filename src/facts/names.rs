@@ -80,16 +80,80 @@ const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "dr", "prof", "jr", "sr", "ii", "iii",
 ];
 
+/// The folded tokens of a name, nicknames expanded, sorted, kept as one string of words
+/// joined by single spaces (a name has few words; one string is one allocation).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tokens(String);
+
+impl Tokens {
+    /// The words in order.
+    pub fn words(&self) -> impl Iterator<Item = &str> + Clone {
+        self.0.split(' ').filter(|w| !w.is_empty())
+    }
+    /// The words joined by single spaces ("" for none).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Names with more words than this are gathered on the heap for comparing.
+const FEW: usize = 16;
+
+/// Calls `f` with the words of an iterator gathered in a slice, on the stack when few.
+fn gathered<'w, R>(words: impl Iterator<Item = &'w str>, f: impl FnOnce(&mut [&'w str]) -> R) -> R {
+    let mut few = [""; FEW];
+    let mut n = 0;
+    let mut many: Vec<&str> = Vec::new();
+    for w in words {
+        if n < FEW {
+            few[n] = w;
+        } else {
+            if many.is_empty() {
+                many.extend_from_slice(&few);
+            }
+            many.push(w);
+        }
+        n += 1;
+    }
+    if many.is_empty() {
+        f(&mut few[..n])
+    } else {
+        f(&mut many)
+    }
+}
+
+thread_local! {
+    /// The folded name, reused from call to call.
+    static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// Folded tokens of a name, nicknames expanded, sorted.
-pub fn tokens(name: &str) -> Vec<String> {
-    let ascii = crate::norm::fold(name);
-    let mut out: Vec<String> = ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty() && !TITLES.contains(t))
-        .map(|t| BY_NICKNAME.get(t).unwrap_or(t).to_string())
-        .collect();
-    out.sort();
-    out
+pub fn tokens(name: &str) -> Tokens {
+    FOLDED.with_borrow_mut(|ascii| {
+        ascii.clear();
+        crate::norm::fold_into(name, ascii);
+        let words = ascii
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|t| !t.is_empty() && !TITLES.contains(t))
+            .map(|t| BY_NICKNAME.get(t).unwrap_or(t));
+        gathered(words, |w| {
+            w.sort_unstable();
+            let mut out = String::with_capacity(w.iter().map(|t| t.len() + 1).sum());
+            for (i, t) in w.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(t);
+            }
+            Tokens(out)
+        })
+    })
 }
 
 fn token_sim(a: &str, b: &str) -> f64 {
@@ -117,17 +181,30 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 }
 
 /// [`similarity`] on names already split by [`tokens`], for comparing one name with many.
-pub fn similarity_tokens(ta: &[String], tb: &[String]) -> f64 {
+pub fn similarity_tokens(ta: &Tokens, tb: &Tokens) -> f64 {
     if ta.is_empty() || tb.is_empty() {
         return 0.0;
     }
+    gathered(ta.words(), |a| {
+        gathered(tb.words(), |b| similarity_words(a, b))
+    })
+}
+
+fn similarity_words(ta: &[&str], tb: &[&str]) -> f64 {
     let (short, long) = if ta.len() <= tb.len() {
         (ta, tb)
     } else {
         (tb, ta)
     };
     // Each token of the shorter name against its best partner in the longer one.
-    let mut used = vec![false; long.len()];
+    let mut used_few = [false; FEW];
+    let mut used_many = Vec::new();
+    let used: &mut [bool] = if long.len() <= FEW {
+        &mut used_few[..long.len()]
+    } else {
+        used_many.resize(long.len(), false);
+        &mut used_many
+    };
     let mut total = 0.0;
     let mut worst: f64 = 1.0;
     for t in short {
@@ -164,8 +241,8 @@ pub fn is_generic_display_name(name: &str) -> bool {
 }
 
 /// [`is_generic_display_name`] on a name already split by [`tokens`].
-pub fn is_generic_tokens(words: &[String]) -> bool {
-    let t = words.join(" ");
+pub fn is_generic_tokens(words: &Tokens) -> bool {
+    let t = words.as_str();
     const GENERIC: &[&str] = &[
         "iphone",
         "ipad",
@@ -190,9 +267,7 @@ pub fn is_generic_tokens(words: &[String]) -> bool {
     const DEVICES: &[&str] = &[
         "iphone", "ipad", "android", "macbook", "galaxy", "pixel", "laptop", "pc",
     ];
-    t.is_empty()
-        || GENERIC.contains(&t.as_str())
-        || words.iter().any(|w| DEVICES.contains(&w.as_str()))
+    t.is_empty() || GENERIC.contains(&t) || words.words().any(|w| DEVICES.contains(&w))
 }
 
 #[cfg(test)]
@@ -221,6 +296,39 @@ mod tests {
         assert!(similarity("Jordan Lee", "Priya Raman") < 0.6);
         assert!(similarity("Anna Kowalska", "Anna Nowak") < 0.85);
         assert_eq!(similarity("", "x"), 0.0);
+    }
+
+    #[test]
+    fn tokens_are_folded_sorted_words_in_one_string() {
+        let t = tokens("Dr. Zoë  O'Brien-SMITH, Bob");
+        assert_eq!(t.as_str(), "brien o robert smith zoe");
+        assert_eq!(
+            t.words().collect::<Vec<_>>(),
+            ["brien", "o", "robert", "smith", "zoe"]
+        );
+        for empty in ["", "  ", "--", "Mr", "Dr. ·"] {
+            let t = tokens(empty);
+            assert!(t.is_empty() && t.words().next().is_none(), "{empty:?}");
+        }
+    }
+
+    #[test]
+    fn long_names_compare_past_the_stack_buffer() {
+        // More words than fit on the stack: the same words in another order still match,
+        // and a word changed at the end still counts.
+        let words: Vec<String> = (0..FEW + 4).map(|i| format!("w{i}x")).collect();
+        let a = words.join(" ");
+        let mut sorted = words.clone();
+        sorted.sort();
+        assert_eq!(tokens(&a).as_str(), sorted.join(" "));
+        let b: Vec<&str> = words.iter().rev().map(String::as_str).collect();
+        assert_eq!(similarity(&a, &b.join(" ")), 1.0);
+        let mut c = words.clone();
+        *c.last_mut().unwrap() = "zzzzzz".into();
+        let s = similarity(&a, &c.join(" "));
+        assert!(s < 0.9, "{s}");
+        let short = words[..3].join(" ");
+        assert_eq!(similarity(&short, &a), 1.0);
     }
 
     #[test]
@@ -260,7 +368,7 @@ mod tests {
     #[test]
     fn every_nickname_is_expanded_through_the_sorted_table() {
         for (nick, full) in NICKNAMES {
-            assert_eq!(tokens(nick), [full.to_string()], "{nick}");
+            assert_eq!(tokens(nick).as_str(), *full, "{nick}");
         }
         let mut keys: Vec<&str> = NICKNAMES.iter().map(|(n, _)| *n).collect();
         keys.sort_unstable();

@@ -53,7 +53,7 @@ fn key(kind: &str, value: &str) -> Option<String> {
         }),
         "name" => {
             let t = crate::facts::names::tokens(value);
-            (!t.is_empty()).then(|| t.join(" "))
+            (!t.is_empty()).then(|| t.into_string())
         }
         "address" => norm::address(value),
         "domain" => norm::opaque(value.trim_start_matches('@')),

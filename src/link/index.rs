@@ -199,7 +199,7 @@ fn soundex(t: &str) -> String {
 
 /// Blocking key of a name: the phonetic codes of its folded tokens, sorted.
 fn name_key(name: &str) -> Option<String> {
-    let mut codes: Vec<String> = names::tokens(name).iter().map(|t| soundex(t)).collect();
+    let mut codes: Vec<String> = names::tokens(name).words().map(soundex).collect();
     if codes.is_empty() {
         return None;
     }
@@ -236,15 +236,15 @@ fn related_names(a: &Candidate, b: &Candidate) -> bool {
 }
 
 /// The folded tokens of the application name (see [`names::tokens`]), if it has one.
-fn name_tokens(c: &Candidate) -> Option<Rc<Vec<String>>> {
+fn name_tokens(c: &Candidate) -> Option<Rc<names::Tokens>> {
     let name = c.app.get(app::FULL_NAME)?;
     Some(RECENT_NAMES.with_borrow_mut(|r| r.get(name, |n| Rc::new(names::tokens(n)))))
 }
 
 /// [`related_names`] on names already split.
-fn related_tokens(a: &Option<Rc<Vec<String>>>, b: &Option<Rc<Vec<String>>>) -> bool {
+fn related_tokens(a: &Option<Rc<names::Tokens>>, b: &Option<Rc<names::Tokens>>) -> bool {
     match (a, b) {
-        (Some(x), Some(y)) => x.iter().any(|t| t.len() >= 2 && y.contains(t)),
+        (Some(x), Some(y)) => x.words().any(|t| t.len() >= 2 && y.words().any(|u| u == t)),
         _ => false,
     }
 }
@@ -292,7 +292,7 @@ impl<T: Clone> Recent<T> {
 
 thread_local! {
     static RECENT_ADDRESSES: RefCell<Recent<Option<String>>> = const { RefCell::new(Recent::new()) };
-    static RECENT_NAMES: RefCell<Recent<Rc<Vec<String>>>> = const { RefCell::new(Recent::new()) };
+    static RECENT_NAMES: RefCell<Recent<Rc<names::Tokens>>> = const { RefCell::new(Recent::new()) };
 }
 
 /// Same surname at the same home address, and each ID address (where given) is that home.
@@ -596,7 +596,7 @@ fn name_bucket(cands: &[Candidate], opts: &LinkOptions, members: &[u32], out: &m
                     KeyKind::Name,
                     i,
                     j,
-                    names::tokens(x).join(" "),
+                    names::tokens(x).into_string(),
                     source(KeyKind::Name, ci, 0),
                     source(KeyKind::Name, cj, 0),
                     s as f32,

@@ -80,8 +80,20 @@ const EXACT: &[KeyKind] = &[
 
 /// The normalised values of one kind a candidate holds, with their `aux`.
 fn values(kind: KeyKind, c: &Candidate, opts: &LinkOptions) -> Vec<(u32, String)> {
+    let mut v = Vec::new();
+    for_each_value(kind, c, opts, |aux, value| v.push((aux, value.to_string())));
+    v
+}
+
+/// Calls `f` with each normalised value of one kind a candidate holds and its `aux`, in
+/// the order [`values`] lists them, without gathering them (the index only hashes them).
+fn for_each_value(kind: KeyKind, c: &Candidate, opts: &LinkOptions, mut f: impl FnMut(u32, &str)) {
     let a = &c.app;
-    let one = |v: Option<String>| v.map(|v| vec![(0, v)]).unwrap_or_default();
+    let mut one = |v: Option<String>| {
+        if let Some(v) = v {
+            f(0, &v)
+        }
+    };
     match kind {
         KeyKind::Email => one(a.get(app::EMAIL).and_then(norm::email)),
         KeyKind::Phone => one(a
@@ -92,13 +104,13 @@ fn values(kind: KeyKind, c: &Candidate, opts: &LinkOptions) -> Vec<(u32, String)
         KeyKind::PaymentAccount => one(a.get(app::PAYMENT_ACCOUNT).and_then(norm::opaque)),
         KeyKind::ShippingAddress => one(a.get(app::SHIPPING_ADDRESS).and_then(norm::address)),
         KeyKind::HomeAddress => one(a.get(app::HOME_ADDRESS).and_then(norm::address)),
-        KeyKind::DeviceId => c
-            .logins
-            .devices
-            .iter()
-            .enumerate()
-            .filter_map(|(k, d)| norm::opaque(d.as_str()).map(|v| (k as u32, v)))
-            .collect(),
+        KeyKind::DeviceId => {
+            for (k, d) in c.logins.devices.iter().enumerate() {
+                if let Some(v) = norm::opaque(d.as_str()) {
+                    f(k as u32, &v);
+                }
+            }
+        }
         KeyKind::Name => one(a.get(app::FULL_NAME).and_then(name_key)),
         KeyKind::LoginIp => {
             let app_ip = match (a.ip, &c.app_ip_info, a.applied_at) {
@@ -106,14 +118,19 @@ fn values(kind: KeyKind, c: &Candidate, opts: &LinkOptions) -> Vec<(u32, String)
                 _ => None,
             };
             let in_app = |ip| u32::from(app_ip == Some(ip));
-            let mut v: Vec<(u32, String)> = c
-                .logins
-                .groups
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| linkable_ip(&g.info) && g.count + in_app(g.ip) >= opts.ip_min_uses)
-                .map(|(k, g)| (k as u32, g.ip.to_string()))
-                .collect();
+            // Each address written as text into one buffer (the text is the value).
+            let mut text = String::with_capacity(48);
+            let mut each = |aux: u32, ip: std::net::IpAddr| {
+                use std::fmt::Write;
+                text.clear();
+                let _ = write!(text, "{ip}");
+                f(aux, &text);
+            };
+            for (k, g) in c.logins.groups.iter().enumerate() {
+                if linkable_ip(&g.info) && g.count + in_app(g.ip) >= opts.ip_min_uses {
+                    each(k as u32, g.ip);
+                }
+            }
             if let Some(ip) = app_ip {
                 let logins = c
                     .logins
@@ -122,12 +139,11 @@ fn values(kind: KeyKind, c: &Candidate, opts: &LinkOptions) -> Vec<(u32, String)
                     .find(|g| g.ip == ip)
                     .map_or(0, |g| g.count);
                 if logins + 1 >= opts.ip_min_uses {
-                    v.push((APP_IP, ip.to_string()));
+                    each(APP_IP, ip);
                 }
             }
-            v
         }
-        KeyKind::Resume | KeyKind::Referral => Vec::new(),
+        KeyKind::Resume | KeyKind::Referral => {}
     }
 }
 
@@ -211,15 +227,17 @@ fn entries(cands: &[Candidate], kind: KeyKind, opts: &LinkOptions) -> Vec<Entry>
     let mut e: Vec<Entry> = cands
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, c)| {
-            values(kind, c, opts)
-                .into_iter()
-                .map(move |(aux, v)| Entry {
+        .fold(Vec::new, |mut e, (i, c)| {
+            for_each_value(kind, c, opts, |aux, v| {
+                e.push(Entry {
                     key: hash64(v.as_bytes()),
                     cand: i as u32,
                     aux,
                 })
+            });
+            e
         })
+        .flatten_iter()
         .collect();
     e.par_sort_unstable();
     e
@@ -673,6 +691,59 @@ mod tests {
                 assert_eq!(*recent, names::tokens(n), "{n:?}");
             }
         }
+    }
+
+    #[test]
+    fn sign_in_addresses_are_values_as_text_when_used_enough() {
+        let opts = LinkOptions::default();
+        let mut c = Candidate::with_application(&[]);
+        let plain = std::sync::Arc::new(crate::model::IpInfo::default());
+        let vpn = std::sync::Arc::new(crate::model::IpInfo {
+            vpn: true,
+            ..Default::default()
+        });
+        let v6: std::net::IpAddr = "2001:db8::1".parse().unwrap();
+        let v4: std::net::IpAddr = [198, 51, 100, 7].into();
+        let exit: std::net::IpAddr = [203, 0, 113, 9].into();
+        let once: std::net::IpAddr = [192, 0, 2, 1].into();
+        let mut line = 2;
+        for (ip, n, info) in [
+            (v6, 3, &plain),
+            (v4, 3, &plain),
+            (exit, 5, &vpn),
+            (once, 1, &plain),
+        ] {
+            for _ in 0..n {
+                let l = crate::model::LoginRow::plain(line, 1_700_000_000 + line as i64, ip);
+                c.logins.add(&l, || info.clone());
+                line += 1;
+            }
+        }
+        let text = |v: &[(u32, &str)]| -> Vec<(u32, String)> {
+            v.iter().map(|&(k, t)| (k, t.to_string())).collect()
+        };
+        // Used three times each: in; the VPN exit: never; used once: below the minimum.
+        assert_eq!(opts.ip_min_uses, 2);
+        let want = text(&[(0, "2001:db8::1"), (1, "198.51.100.7")]);
+        assert_eq!(values(KeyKind::LoginIp, &c, &opts), want);
+        let mut seen = Vec::new();
+        for_each_value(KeyKind::LoginIp, &c, &opts, |k, v| {
+            seen.push((k, v.to_string()))
+        });
+        assert_eq!(seen, want);
+        // The application was sent from the address used once: with it, twice.
+        c.app.ip = Some(once);
+        c.app.applied_at = Some(1_700_000_000);
+        c.app_ip_info = Some(plain.clone());
+        assert_eq!(
+            values(KeyKind::LoginIp, &c, &opts),
+            text(&[
+                (0, "2001:db8::1"),
+                (1, "198.51.100.7"),
+                (3, "192.0.2.1"),
+                (APP_IP, "192.0.2.1")
+            ])
+        );
     }
 
     #[test]

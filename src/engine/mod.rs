@@ -74,6 +74,14 @@ pub struct Screened<'a> {
     outcome: &'a Outcome,
 }
 
+impl<'a> Screened<'a> {
+    /// The outcome, borrowed for as long as the scan (the `Deref` borrows only as long as
+    /// this handle).
+    pub fn outcome_ref(&self) -> &'a Outcome {
+        self.outcome
+    }
+}
+
 impl std::ops::Deref for Screened<'_> {
     type Target = Outcome;
     fn deref(&self) -> &Outcome {

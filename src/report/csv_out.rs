@@ -37,19 +37,21 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|s| format!("{}:{}:{}", s.file, s.line, s.column))
                 .collect();
-            let row = [
-                c.candidate_id.clone(),
-                c.name.clone(),
-                c.verdict.as_str().to_string(),
-                c.score.to_string(),
-                f.rule.clone(),
-                f.family.to_string(),
-                f.severity.to_string(),
-                f.score.to_string(),
-                f.evidence.clone(),
-                f.verify.clone(),
-                sources.join(" "),
-                c.verdict_set_by.join(" "),
+            let (score, finding_score) = (c.score.to_string(), f.score.to_string());
+            let (sources, set_by) = (sources.join(" "), c.verdict_set_by.join(" "));
+            let row: [&str; 12] = [
+                c.candidate_id,
+                &c.name,
+                c.verdict.as_str(),
+                &score,
+                f.rule,
+                f.family,
+                f.severity,
+                &finding_score,
+                &f.evidence,
+                f.verify,
+                &sources,
+                &set_by,
             ];
             w.write_record(row.iter().map(|s| neutralise(s)))?;
         }

@@ -41,7 +41,7 @@ pub fn html(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "<h2 class=\"{v}\">{} {} — {} ({})</h2>",
-            esc(&c.candidate_id),
+            esc(c.candidate_id),
             esc(&c.name),
             v,
             c.score
@@ -87,11 +87,11 @@ pub fn html(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "<tr><td>+{}</td><td>{}<br><small>{}</small></td><td>{}<br><small>{}</small></td><td>{}</td></tr>",
                 f.score,
-                esc(&f.title),
-                esc(&f.rule),
+                esc(f.title),
+                esc(f.rule),
                 esc(&f.evidence),
                 esc(&src.join(", ")),
-                esc(&f.verify)
+                esc(f.verify)
             )?;
         }
         writeln!(out, "</table>")?;
@@ -138,7 +138,7 @@ pub fn markdown(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "| {} {} | {} | {} | {} |",
-            md(&c.candidate_id),
+            md(c.candidate_id),
             md(&c.name),
             // "escalate whatever the score, set by <rule>: <title>", as in the table and HTML.
             match c.verdict_note() {

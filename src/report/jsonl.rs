@@ -11,7 +11,7 @@ use crate::model::SourceOut;
 /// Appends one candidate's JSON object (no line end).
 pub fn candidate(c: &CandidateOut, out: &mut Vec<u8>) {
     out.extend_from_slice(br#"{"candidate_id":"#);
-    string(&c.candidate_id, out);
+    string(c.candidate_id, out);
     out.extend_from_slice(br#","name":"#);
     string(&c.name, out);
     out.extend_from_slice(br#","claimed":"#);
@@ -41,9 +41,9 @@ pub fn candidate(c: &CandidateOut, out: &mut Vec<u8>) {
     out.extend_from_slice(br#","not_evaluated":"#);
     list(&c.not_evaluated, out, |n, out| {
         out.extend_from_slice(br#"{"rule":"#);
-        string(&n.rule, out);
+        string(n.rule, out);
         out.extend_from_slice(br#","reason":"#);
-        string(&n.reason, out);
+        string(n.reason, out);
         out.push(b'}');
     });
     out.extend_from_slice(br#","weak_joins":"#);
@@ -55,9 +55,9 @@ pub fn candidate(c: &CandidateOut, out: &mut Vec<u8>) {
 
 fn finding(f: &FindingOut, out: &mut Vec<u8>) {
     out.extend_from_slice(br#"{"rule":"#);
-    string(&f.rule, out);
+    string(f.rule, out);
     out.extend_from_slice(br#","title":"#);
-    string(&f.title, out);
+    string(f.title, out);
     out.extend_from_slice(br#","family":"#);
     string(f.family, out);
     out.extend_from_slice(br#","severity":"#);
@@ -67,9 +67,9 @@ fn finding(f: &FindingOut, out: &mut Vec<u8>) {
     out.extend_from_slice(br#","evidence":"#);
     string(&f.evidence, out);
     out.extend_from_slice(br#","verify":"#);
-    string(&f.verify, out);
+    string(f.verify, out);
     out.extend_from_slice(br#","references":"#);
-    list(&f.references, out, |s, out| string(s, out));
+    list(f.references, out, |s, out| string(s, out));
     out.extend_from_slice(br#","sources":"#);
     list(&f.sources, out, source);
     out.push(b'}');
@@ -214,32 +214,33 @@ mod tests {
             line: 7,
             column: 3,
         };
+        let references = ["S01".to_string(), "S\t2".to_string()];
         let mut c = CandidateOut {
-            candidate_id: "c\"1".into(),
+            candidate_id: "c\"1",
             name: "Zoë \\ \u{1}".into(),
             claimed: None,
             score: 100,
             verdict: Verdict::Escalate,
-            verdict_set_by: vec!["net.kp-address-space".into()],
+            verdict_set_by: vec!["net.kp-address-space"],
             capped_families: vec![CappedFamily {
                 family: "network",
                 found: 85,
                 counted: 45,
             }],
             findings: vec![FindingOut {
-                rule: "r".into(),
-                title: "A \"title\"".into(),
+                rule: "r",
+                title: "A \"title\"",
                 family: "network",
                 severity: "high",
                 score: 60,
                 evidence: "3 connection(s)\n".into(),
-                verify: "Ask".into(),
-                references: vec!["S01".into(), "S\t2".into()],
+                verify: "Ask",
+                references: &references,
                 sources: vec![src("a.csv"), src("dir\\b.csv")],
             }],
             not_evaluated: vec![NotEvaluated {
-                rule: "x".into(),
-                reason: "no City database (--geoip)".into(),
+                rule: "x",
+                reason: "no City database (--geoip)",
             }],
             weak_joins: WeakJoinsOut {
                 count: 2,
@@ -286,7 +287,7 @@ mod tests {
         // The keys left out when empty, a claim, no cluster, nothing listed.
         c.verdict_set_by.clear();
         c.capped_families.clear();
-        c.claimed = Some("Houston, TX, US".into());
+        c.claimed = Some("Houston, TX, US");
         c.cluster = None;
         c.findings.clear();
         c.not_evaluated.clear();

@@ -81,7 +81,7 @@ fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         b.verdict
             .cmp(&a.verdict)
             .then(b.score.cmp(&a.score))
-            .then(a.candidate_id.cmp(&b.candidate_id))
+            .then(a.candidate_id.cmp(b.candidate_id))
     });
     for c in order {
         writeln!(
@@ -89,10 +89,9 @@ fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             "{:<9} {:>3}  {}  {}{}",
             c.verdict.as_str().to_uppercase(),
             c.score,
-            clean(&c.candidate_id),
+            clean(c.candidate_id),
             clean(&c.name),
             c.claimed
-                .as_deref()
                 .map(|p| format!("  (claims {})", clean(p)))
                 .unwrap_or_default()
         )?;
@@ -131,7 +130,7 @@ fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "   note: {}", cf.describe())?;
         }
         for f in &c.findings {
-            writeln!(out, "   +{:<3} {}: {}", f.score, f.rule, clean(&f.title))?;
+            writeln!(out, "   +{:<3} {}: {}", f.score, f.rule, clean(f.title))?;
             writeln!(out, "        {}", clean(&f.evidence))?;
             let srcs: Vec<String> = f
                 .sources
@@ -150,7 +149,7 @@ fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                     String::new()
                 }
             )?;
-            writeln!(out, "        verify: {}", clean(&f.verify))?;
+            writeln!(out, "        verify: {}", clean(f.verify))?;
         }
     }
     let s = &r.summary;

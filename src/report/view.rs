@@ -34,45 +34,48 @@ use crate::model::{app, interview, SourceOut, Verdict};
 use crate::rules::Pack;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The view borrows what it can from the scan and the rule pack (`'a`): rule texts, reasons,
+/// ids and, unless redacted, evidence and names are not copied for every candidate.
 #[derive(Serialize)]
-pub struct FindingOut {
-    pub rule: String,
-    pub title: String,
+pub struct FindingOut<'a> {
+    pub rule: &'a str,
+    pub title: &'a str,
     pub family: &'static str,
     pub severity: &'static str,
     pub score: u32,
-    pub evidence: String,
-    pub verify: String,
-    pub references: Vec<String>,
+    pub evidence: Cow<'a, str>,
+    pub verify: &'a str,
+    pub references: &'a [String],
     pub sources: Vec<SourceOut>,
 }
 
 #[derive(Serialize)]
-pub struct NotEvaluated {
-    pub rule: String,
-    pub reason: String,
+pub struct NotEvaluated<'a> {
+    pub rule: &'a str,
+    pub reason: &'a str,
 }
 
 #[derive(Serialize)]
-pub struct CandidateOut {
-    pub candidate_id: String,
-    pub name: String,
-    pub claimed: Option<String>,
+pub struct CandidateOut<'a> {
+    pub candidate_id: &'a str,
+    pub name: Cow<'a, str>,
+    pub claimed: Option<&'a str>,
     pub score: u32,
     pub verdict: Verdict,
     /// The fired rules that set a verdict above what the score gives (a North Korean address
     /// escalates whatever the score); empty, and left out of JSON, otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub verdict_set_by: Vec<String>,
+    pub verdict_set_by: Vec<&'a str>,
     /// Families whose findings add up to more than the family's cap (SPEC §7): the score
     /// counts the cap. Empty, and left out of JSON, otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub capped_families: Vec<CappedFamily>,
-    pub findings: Vec<FindingOut>,
-    pub not_evaluated: Vec<NotEvaluated>,
+    pub findings: Vec<FindingOut<'a>>,
+    pub not_evaluated: Vec<NotEvaluated<'a>>,
     pub weak_joins: WeakJoinsOut,
     pub cluster: Option<ClusterOut>,
 }
@@ -86,7 +89,7 @@ pub struct CappedFamily {
     pub counted: u32,
 }
 
-impl CandidateOut {
+impl CandidateOut<'_> {
     /// For the table, HTML and Markdown views, when rules set the verdict: "escalate whatever the
     /// score, set by net.kp-address-space: A connection from North Korea's own address
     /// space" (each rule with its title, so the note reads without the finding below it).
@@ -97,9 +100,9 @@ impl CandidateOut {
         let rules: Vec<String> = self
             .verdict_set_by
             .iter()
-            .map(|id| match self.findings.iter().find(|f| &f.rule == id) {
+            .map(|&id| match self.findings.iter().find(|f| f.rule == id) {
                 Some(f) => format!("{id}: {}", f.title),
-                None => id.clone(),
+                None => id.to_string(),
             })
             .collect();
         Some(format!(
@@ -272,8 +275,8 @@ pub struct Summary {
 }
 
 #[derive(Serialize)]
-pub struct Report {
-    pub candidates: Vec<CandidateOut>,
+pub struct Report<'a> {
+    pub candidates: Vec<CandidateOut<'a>>,
     pub summary: Summary,
 }
 
@@ -289,8 +292,8 @@ pub fn hash(s: &str) -> String {
     )
 }
 
-impl Report {
-    pub fn build(scan: &Scan, pack: &Pack, redact: bool) -> Report {
+impl<'a> Report<'a> {
+    pub fn build(scan: &'a Scan, pack: &'a Pack, redact: bool) -> Report<'a> {
         Report {
             candidates: (0..scan.candidates.len())
                 .map(|i| candidate(scan, pack, i, redact))
@@ -331,9 +334,10 @@ pub fn summary(scan: &Scan, pack: &Pack, redact: bool) -> Summary {
 }
 
 /// One candidate's output object; built one at a time so `jsonl` streams.
-pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateOut {
+pub fn candidate<'a>(scan: &'a Scan, pack: &'a Pack, i: usize, redact: bool) -> CandidateOut<'a> {
     let s = scan.screened_at(i);
     let c = s.candidate;
+    let outcome = s.outcome_ref();
     // Personal values of this candidate, longest first so substrings go last; gathered only
     // when they are to be scrubbed.
     let mut personal: Vec<String> = Vec::new();
@@ -366,9 +370,9 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
         }
         personal.sort_by_key(|p| std::cmp::Reverse(p.len()));
     }
-    let scrub = |text: &str| -> String {
+    let scrub = |text: &'a str| -> Cow<'a, str> {
         if !redact {
-            return text.to_string();
+            return Cow::Borrowed(text);
         }
         let mut t = text.to_string();
         for p in &personal {
@@ -376,22 +380,22 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
                 t = t.replace(p.as_str(), &hash(p));
             }
         }
-        t
+        Cow::Owned(t)
     };
-    let mut findings: Vec<FindingOut> = s
+    let mut findings: Vec<FindingOut> = outcome
         .findings
         .iter()
         .map(|f| {
             let r = &pack.rules[f.rule];
             FindingOut {
-                rule: r.id.clone(),
-                title: r.title.clone(),
+                rule: &r.id,
+                title: &r.title,
                 family: r.family.as_str(),
                 severity: r.severity.as_str(),
                 score: f.score,
                 evidence: scrub(&f.evidence),
-                verify: r.verify.clone(),
-                references: r.references.clone(),
+                verify: &r.verify,
+                references: &r.references,
                 sources: f
                     .sources
                     .iter()
@@ -400,13 +404,13 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
             }
         })
         .collect();
-    findings.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
-    let not_evaluated = s
+    findings.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(b.rule)));
+    let not_evaluated = outcome
         .not_evaluated
         .iter()
         .map(|(i, why)| NotEvaluated {
-            rule: pack.rules[*i as usize].id.clone(),
-            reason: why.to_string(),
+            rule: &pack.rules[*i as usize].id,
+            reason: why,
         })
         .collect();
     let verdict_set_by = if s.verdict > crate::rules::score::by_score(pack, s.score) {
@@ -414,7 +418,7 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
             .iter()
             .map(|f| &pack.rules[f.rule])
             .filter(|r| r.force == Some(s.verdict))
-            .map(|r| r.id.clone())
+            .map(|r| r.id.as_str())
             .collect()
     } else {
         Vec::new()
@@ -428,16 +432,15 @@ pub fn candidate(scan: &Scan, pack: &Pack, i: usize, redact: bool) -> CandidateO
             counted: cap,
         })
         .collect();
-    let name = c.app.get(app::FULL_NAME).unwrap_or("").to_string();
+    let name = c.app.get(app::FULL_NAME).unwrap_or("");
     CandidateOut {
-        candidate_id: c.id.to_string(),
-        name: if redact { hash(&name) } else { name },
-        claimed: c
-            .claim
-            .place
-            .as_deref()
-            .or(c.claim.country.as_deref())
-            .map(str::to_string),
+        candidate_id: &c.id,
+        name: if redact {
+            Cow::Owned(hash(name))
+        } else {
+            Cow::Borrowed(name)
+        },
+        claimed: c.claim.place.as_deref().or(c.claim.country.as_deref()),
         score: s.score,
         verdict: s.verdict,
         verdict_set_by,

@@ -8,123 +8,126 @@
 use super::view::{CandidateOut, ClusterOut, FindingOut, LinkOut, WeakJoinsOut};
 use crate::model::SourceOut;
 
+/// A JSON object written key by key: `{`, then for each key a comma (after the first), the
+/// key in quotes and a colon, then the value the caller writes into the returned buffer,
+/// then `}`. Keys are the view's own field names, which need no escaping.
+struct Object<'o> {
+    out: &'o mut Vec<u8>,
+    empty: bool,
+}
+
+impl<'o> Object<'o> {
+    fn new(out: &'o mut Vec<u8>) -> Object<'o> {
+        out.push(b'{');
+        Object { out, empty: true }
+    }
+
+    /// Writes the key; the value goes into the buffer returned.
+    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
+    fn end(self) {
+        self.out.push(b'}');
+    }
+}
+
 /// Appends one candidate's JSON object (no line end).
 pub fn candidate(c: &CandidateOut, out: &mut Vec<u8>) {
-    out.extend_from_slice(br#"{"candidate_id":"#);
-    string(c.candidate_id, out);
-    out.extend_from_slice(br#","name":"#);
-    string(&c.name, out);
-    out.extend_from_slice(br#","claimed":"#);
-    optional(c.claimed.as_ref(), out, |s, out| string(s, out));
-    out.extend_from_slice(br#","score":"#);
-    number(c.score as u64, out);
-    out.extend_from_slice(br#","verdict":"#);
-    string(c.verdict.as_str(), out);
+    let mut o = Object::new(out);
+    string(c.candidate_id, o.key("candidate_id"));
+    string(&c.name, o.key("name"));
+    optional(c.claimed.as_ref(), o.key("claimed"), |s, out| {
+        string(s, out)
+    });
+    number(c.score as u64, o.key("score"));
+    string(c.verdict.as_str(), o.key("verdict"));
     if !c.verdict_set_by.is_empty() {
-        out.extend_from_slice(br#","verdict_set_by":"#);
-        list(&c.verdict_set_by, out, |s, out| string(s, out));
-    }
-    if !c.capped_families.is_empty() {
-        out.extend_from_slice(br#","capped_families":"#);
-        list(&c.capped_families, out, |f, out| {
-            out.extend_from_slice(br#"{"family":"#);
-            string(f.family, out);
-            out.extend_from_slice(br#","found":"#);
-            number(f.found as u64, out);
-            out.extend_from_slice(br#","counted":"#);
-            number(f.counted as u64, out);
-            out.push(b'}');
+        list(&c.verdict_set_by, o.key("verdict_set_by"), |s, out| {
+            string(s, out)
         });
     }
-    out.extend_from_slice(br#","findings":"#);
-    list(&c.findings, out, finding);
-    out.extend_from_slice(br#","not_evaluated":"#);
-    list(&c.not_evaluated, out, |n, out| {
-        out.extend_from_slice(br#"{"rule":"#);
-        string(n.rule, out);
-        out.extend_from_slice(br#","reason":"#);
-        string(n.reason, out);
-        out.push(b'}');
+    if !c.capped_families.is_empty() {
+        list(&c.capped_families, o.key("capped_families"), |f, out| {
+            let mut o = Object::new(out);
+            string(f.family, o.key("family"));
+            number(f.found as u64, o.key("found"));
+            number(f.counted as u64, o.key("counted"));
+            o.end();
+        });
+    }
+    list(&c.findings, o.key("findings"), finding);
+    list(&c.not_evaluated, o.key("not_evaluated"), |n, out| {
+        let mut o = Object::new(out);
+        string(n.rule, o.key("rule"));
+        string(n.reason, o.key("reason"));
+        o.end();
     });
-    out.extend_from_slice(br#","weak_joins":"#);
-    weak_joins(&c.weak_joins, out);
-    out.extend_from_slice(br#","cluster":"#);
-    optional(c.cluster.as_ref(), out, cluster);
-    out.push(b'}');
+    weak_joins(&c.weak_joins, o.key("weak_joins"));
+    optional(c.cluster.as_ref(), o.key("cluster"), cluster);
+    o.end();
 }
 
 fn finding(f: &FindingOut, out: &mut Vec<u8>) {
-    out.extend_from_slice(br#"{"rule":"#);
-    string(f.rule, out);
-    out.extend_from_slice(br#","title":"#);
-    string(f.title, out);
-    out.extend_from_slice(br#","family":"#);
-    string(f.family, out);
-    out.extend_from_slice(br#","severity":"#);
-    string(f.severity, out);
-    out.extend_from_slice(br#","score":"#);
-    number(f.score as u64, out);
-    out.extend_from_slice(br#","evidence":"#);
-    string(&f.evidence, out);
-    out.extend_from_slice(br#","verify":"#);
-    string(f.verify, out);
-    out.extend_from_slice(br#","references":"#);
-    list(f.references, out, |s, out| string(s, out));
-    out.extend_from_slice(br#","sources":"#);
-    list(&f.sources, out, source);
-    out.push(b'}');
+    let mut o = Object::new(out);
+    string(f.rule, o.key("rule"));
+    string(f.title, o.key("title"));
+    string(f.family, o.key("family"));
+    string(f.severity, o.key("severity"));
+    number(f.score as u64, o.key("score"));
+    string(&f.evidence, o.key("evidence"));
+    string(f.verify, o.key("verify"));
+    list(f.references, o.key("references"), |s, out| string(s, out));
+    list(&f.sources, o.key("sources"), source);
+    o.end();
 }
 
 fn weak_joins(w: &WeakJoinsOut, out: &mut Vec<u8>) {
-    out.extend_from_slice(br#"{"count":"#);
-    number(w.count as u64, out);
-    out.extend_from_slice(br#","sources":"#);
-    list(&w.sources, out, source);
-    out.push(b'}');
+    let mut o = Object::new(out);
+    number(w.count as u64, o.key("count"));
+    list(&w.sources, o.key("sources"), source);
+    o.end();
 }
 
 fn cluster(c: &ClusterOut, out: &mut Vec<u8>) {
-    out.extend_from_slice(br#"{"id":"#);
-    string(&c.id, out);
-    out.extend_from_slice(br#","size":"#);
-    number(c.size as u64, out);
-    out.extend_from_slice(br#","members":"#);
-    list(&c.members, out, |s, out| string(s, out));
-    out.extend_from_slice(br#","explained":"#);
-    boolean(c.explained, out);
-    out.extend_from_slice(br#","links":"#);
-    list(&c.links, out, link);
-    out.extend_from_slice(br#","links_total":"#);
-    number(c.links_total as u64, out);
-    out.push(b'}');
+    let mut o = Object::new(out);
+    string(&c.id, o.key("id"));
+    number(c.size as u64, o.key("size"));
+    list(&c.members, o.key("members"), |s, out| string(s, out));
+    boolean(c.explained, o.key("explained"));
+    list(&c.links, o.key("links"), link);
+    number(c.links_total as u64, o.key("links_total"));
+    o.end();
 }
 
 fn link(l: &LinkOut, out: &mut Vec<u8>) {
-    out.extend_from_slice(br#"{"a":"#);
-    string(&l.a, out);
-    out.extend_from_slice(br#","b":"#);
-    string(&l.b, out);
-    out.extend_from_slice(br#","key":"#);
-    string(l.key, out);
-    out.extend_from_slice(br#","value_preview":"#);
-    string(&l.value_preview, out);
-    out.extend_from_slice(br#","explained":"#);
-    optional(l.explained.as_ref(), out, |s, out| string(s, out));
-    out.extend_from_slice(br#","weak":"#);
-    boolean(l.weak, out);
-    out.extend_from_slice(br#","sources":"#);
-    list(&l.sources, out, source);
-    out.push(b'}');
+    let mut o = Object::new(out);
+    string(&l.a, o.key("a"));
+    string(&l.b, o.key("b"));
+    string(l.key, o.key("key"));
+    string(&l.value_preview, o.key("value_preview"));
+    optional(l.explained.as_ref(), o.key("explained"), |s, out| {
+        string(s, out)
+    });
+    boolean(l.weak, o.key("weak"));
+    list(&l.sources, o.key("sources"), source);
+    o.end();
 }
 
 fn source(s: &SourceOut, out: &mut Vec<u8>) {
-    out.extend_from_slice(br#"{"file":"#);
-    string(&s.file, out);
-    out.extend_from_slice(br#","line":"#);
-    number(s.line as u64, out);
-    out.extend_from_slice(br#","column":"#);
-    number(s.column as u64, out);
-    out.push(b'}');
+    let mut o = Object::new(out);
+    string(&s.file, o.key("file"));
+    number(s.line as u64, o.key("line"));
+    number(s.column as u64, o.key("column"));
+    o.end();
 }
 
 /// `[a,b,…]`, each item written by `item`.

@@ -128,6 +128,20 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// The words of a folded text: its runs of ASCII letters and digits. Split on bytes (a
+/// character that is not ASCII is all bytes that are not letters or digits, so the runs are
+/// the same as splitting on characters, without decoding them).
+pub fn words(folded: &str) -> impl Iterator<Item = &str> + Clone {
+    folded
+        .as_bytes()
+        .split(|b| !b.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(move |w| {
+            let start = w.as_ptr() as usize - folded.as_ptr() as usize;
+            &folded[start..start + w.len()]
+        })
+}
+
 /// [`fold`], appended to `out`.
 pub fn fold_into(s: &str, out: &mut String) {
     let at = out.len();
@@ -221,6 +235,24 @@ pub fn opaque(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_the_letter_and_digit_runs() {
+        assert_eq!(
+            words("  o'brien--smith 12b,,x ").collect::<Vec<_>>(),
+            ["o", "brien", "smith", "12b", "x"]
+        );
+        assert_eq!(words(" .-, ").next(), None);
+        // Characters that are not ASCII separate words, as splitting on characters does.
+        let t = "zoë·ng 李x 1ñ2";
+        let by_chars: Vec<&str> = t
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(words(t).collect::<Vec<_>>(), by_chars);
+        assert_eq!(by_chars, ["zo", "ng", "x", "1", "2"]);
+        assert_eq!(words("").next(), None);
+    }
 
     #[test]
     fn address_words_are_listed_once_and_found_by_word() {

@@ -87,10 +87,7 @@ pub struct Gazetteer {
 pub fn norm_place(s: &str) -> String {
     let ascii = crate::norm::fold(s);
     let mut out = String::with_capacity(ascii.len());
-    for word in ascii.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
+    for word in crate::norm::words(&ascii) {
         if !out.is_empty() {
             out.push(' ');
         }

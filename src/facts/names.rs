@@ -138,9 +138,8 @@ pub fn tokens(name: &str) -> Tokens {
     FOLDED.with_borrow_mut(|ascii| {
         ascii.clear();
         crate::norm::fold_into(name, ascii);
-        let words = ascii
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|t| !t.is_empty() && !TITLES.contains(t))
+        let words = crate::norm::words(ascii)
+            .filter(|t| !TITLES.contains(t))
             .map(|t| BY_NICKNAME.get(t).unwrap_or(t));
         gathered(words, |w| {
             w.sort_unstable();

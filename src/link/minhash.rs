@@ -39,7 +39,7 @@ fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
             own_text.push(' ');
         }
     }
-    let own: Vec<&[u8]> = ascii_words(own_text.as_bytes()).collect();
+    let own: Vec<&[u8]> = crate::norm::words(&own_text).map(str::as_bytes).collect();
     // The phone's digits, gathered only if the resume has a number long enough to be part of it.
     let mut phone: Option<Vec<u8>> = None;
     let folded = crate::norm::fold(text);
@@ -71,12 +71,6 @@ fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
         }
     }
     (folded, spans)
-}
-
-/// The ASCII letter and digit runs of a text.
-fn ascii_words(t: &[u8]) -> impl Iterator<Item = &[u8]> {
-    t.split(|b| !b.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
 }
 
 /// The resume's shingle sets, sorted and distinct: hashes of its word triples (for blocking)

@@ -408,14 +408,11 @@ fn interview_facts(c: &Candidate, f: &mut Facts) {
                 bump(LIVE_ID_NAME_MISMATCH, cell(interview::LIVE_ID_NAME));
             }
         }
+        // Values are trimmed when read, so `flag`'s trimming changes nothing here.
         let live_id = iv.get(interview::LIVE_ID);
-        if live_id
-            .is_some_and(|v| v.eq_ignore_ascii_case("refused") || v.eq_ignore_ascii_case("none"))
-        {
+        if flag(live_id, &["refused", "none"]) {
             bump(LIVE_ID_REFUSED, cell(interview::LIVE_ID));
-        } else if live_id.is_some_and(|v| {
-            v.eq_ignore_ascii_case("screenshot") || v.eq_ignore_ascii_case("photo")
-        }) {
+        } else if flag(live_id, &["screenshot", "photo"]) {
             bump(LIVE_ID_SCREENSHOT, cell(interview::LIVE_ID));
         }
         for (field, fact) in [

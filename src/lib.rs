@@ -8,6 +8,7 @@ pub mod diag;
 pub mod engine;
 pub mod enrich;
 pub mod facts;
+pub mod few;
 pub mod ingest;
 pub mod link;
 pub mod model;

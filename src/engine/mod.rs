@@ -15,8 +15,8 @@ use crate::ingest::values::{norm_email, parse_bool, parse_ip};
 use crate::ingest::{self, records, Fate, FileReport, Input, Opened};
 use crate::link::{self, Links};
 use crate::model::{
-    app, identity, interview, login, watch, Candidate, FileTable, Finding, Key, LoginRow,
-    LoginTrail, RuleOutcome, Verdict,
+    app, identity, interview, login, watch, BrowserZone, Candidate, FileTable, Finding, Key,
+    LoginRow, LoginTrail, RuleOutcome, Verdict,
 };
 use crate::rules::{eval, score, Pack};
 use chrono_tz::Tz;
@@ -407,9 +407,7 @@ struct CheckedLogin<'r> {
     latency: Option<f64>,
     tools: u8,
     country: Option<&'r str>,
-    /// Whether the row gives a `browser_timezone`, and the zone it names, if it names one.
-    browser_timezone_given: bool,
-    browser_tz: Option<Tz>,
+    browser_zone: BrowserZone,
     /// See [`SeenSignIns::key`].
     session_key: Option<u64>,
     /// Value warnings (field, message), reported only if the row is folded.
@@ -460,7 +458,6 @@ fn check_login<'r>(
         }
         code
     });
-    let browser_timezone = row.get(login::BROWSER_TIMEZONE);
     Ok(CheckedLogin {
         ts: when,
         local_hour: zone.and_then(|z| crate::model::local_hour(when, z)),
@@ -473,8 +470,7 @@ fn check_login<'r>(
             .and_then(crate::model::remote_tool_bit)
             .unwrap_or(0),
         country,
-        browser_timezone_given: browser_timezone.is_some(),
-        browser_tz: browser_timezone.and_then(ingest::values::parse_zone),
+        browser_zone: BrowserZone::of(row.get(login::BROWSER_TIMEZONE)),
         session_key: SeenSignIns::key(row.get(login::SESSION_ID), ip),
         warnings,
     })
@@ -849,8 +845,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 device_id: row.get(login::DEVICE_ID),
                 device_managed: l.managed,
                 device_managed_col: cols[login::DEVICE_MANAGED],
-                browser_timezone_given: l.browser_timezone_given,
-                browser_tz: l.browser_tz,
+                browser_zone: l.browser_zone,
                 browser_timezone_col: cols[login::BROWSER_TIMEZONE],
                 remote_tools: l.tools,
                 remote_tool_col: cols[login::REMOTE_TOOL],

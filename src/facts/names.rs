@@ -2,6 +2,7 @@
 //! accents, token order ("Zhang Wei" / "WEI ZHANG"), middle names, initials and common
 //! nicknames ("Bob" / "Robert"). It never looks at where a name comes from.
 
+use crate::few::gathered;
 use crate::norm::{word_map, WordTable};
 use strsim::jaro_winkler;
 
@@ -105,29 +106,6 @@ impl Tokens {
 /// Names with more words than this are gathered on the heap for comparing.
 const FEW: usize = 16;
 
-/// Calls `f` with the words of an iterator gathered in a slice, on the stack when few.
-fn gathered<'w, R>(words: impl Iterator<Item = &'w str>, f: impl FnOnce(&mut [&'w str]) -> R) -> R {
-    let mut few = [""; FEW];
-    let mut n = 0;
-    let mut many: Vec<&str> = Vec::new();
-    for w in words {
-        if n < FEW {
-            few[n] = w;
-        } else {
-            if many.is_empty() {
-                many.extend_from_slice(&few);
-            }
-            many.push(w);
-        }
-        n += 1;
-    }
-    if many.is_empty() {
-        f(&mut few[..n])
-    } else {
-        f(&mut many)
-    }
-}
-
 thread_local! {
     /// The folded name, reused from call to call.
     static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -141,7 +119,7 @@ pub fn tokens(name: &str) -> Tokens {
         let words = crate::norm::words(ascii)
             .filter(|t| !TITLES.contains(t))
             .map(|t| BY_NICKNAME.get(t).unwrap_or(t));
-        gathered(words, |w| {
+        gathered::<FEW, _>(words, |w| {
             w.sort_unstable();
             let mut out = String::with_capacity(w.iter().map(|t| t.len() + 1).sum());
             for (i, t) in w.iter().enumerate() {
@@ -184,8 +162,8 @@ pub fn similarity_tokens(ta: &Tokens, tb: &Tokens) -> f64 {
     if ta.is_empty() || tb.is_empty() {
         return 0.0;
     }
-    gathered(ta.words(), |a| {
-        gathered(tb.words(), |b| similarity_words(a, b))
+    gathered::<FEW, _>(ta.words(), |a| {
+        gathered::<FEW, _>(tb.words(), |b| similarity_words(a, b))
     })
 }
 

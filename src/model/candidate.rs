@@ -99,26 +99,29 @@ impl Fields {
         cols: ColumnNumbers,
         values: impl IntoIterator<Item = Option<&'v str>>,
     ) -> Fields {
-        // Sized exactly first: growing the string, then shrinking it into a box, was a
-        // visible share of reading applications and interviews.
-        let values: Vec<&str> = values.into_iter().map(|v| v.unwrap_or("")).collect();
-        let mut text = String::with_capacity(values.iter().map(|v| v.len()).sum());
-        let mut ends = Vec::with_capacity(values.len());
-        for v in values {
-            text.push_str(v);
-            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        }
-        // Past 4 GB in one row (not a real export) later values read as unknown.
-        if text.len() > u32::MAX as usize {
-            text.truncate(0);
-            ends.iter_mut().for_each(|e| *e = 0);
-        }
-        Fields {
-            row,
-            cols,
-            text: text.into(),
-            ends: ends.into(),
-        }
+        // Sized exactly first (growing the string, then shrinking it into a box, was a
+        // visible share of reading applications and interviews), the values gathered on the
+        // stack: a row has at most 28 canonical fields.
+        let values = values.into_iter().map(|v| v.unwrap_or(""));
+        crate::few::gathered::<32, _>(values, |values| {
+            let mut text = String::with_capacity(values.iter().map(|v| v.len()).sum());
+            let mut ends = Vec::with_capacity(values.len());
+            for v in values.iter() {
+                text.push_str(v);
+                ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+            }
+            // Past 4 GB in one row (not a real export) later values read as unknown.
+            if text.len() > u32::MAX as usize {
+                text.truncate(0);
+                ends.iter_mut().for_each(|e| *e = 0);
+            }
+            Fields {
+                row,
+                cols,
+                text: text.into(),
+                ends: ends.into(),
+            }
+        })
     }
 
     pub fn get(&self, field: usize) -> Option<&str> {
@@ -130,14 +133,31 @@ impl Fields {
         (end > start).then(|| &self.text[start..end])
     }
 
-    /// Replaces one value (folding a country name to its code); rebuilds the row.
+    /// Replaces one value (folding a country name to its code): a new text, the offsets
+    /// after the value moved in place.
     pub fn set(&mut self, field: usize, value: Option<&str>) {
-        let values: Vec<Option<&str>> = (0..self.ends.len())
-            .map(|i| if i == field { value } else { self.get(i) })
-            .collect();
-        let rebuilt = Fields::new(self.row, self.cols.clone(), values);
-        self.text = rebuilt.text;
-        self.ends = rebuilt.ends;
+        let Some(&end) = self.ends.get(field) else {
+            return;
+        };
+        let (start, end) = (
+            field.checked_sub(1).map_or(0, |p| self.ends[p]) as usize,
+            end as usize,
+        );
+        let value = value.unwrap_or("");
+        let len = self.text.len() - (end - start) + value.len();
+        let Ok(len32) = u32::try_from(len) else {
+            return;
+        };
+        let mut text = String::with_capacity(len);
+        text.push_str(&self.text[..start]);
+        text.push_str(value);
+        text.push_str(&self.text[end..]);
+        let moved = |e: u32| (e as usize + value.len() - (end - start)) as u32;
+        for e in &mut self.ends[field..] {
+            *e = moved(*e);
+        }
+        debug_assert_eq!(self.ends.last().copied(), Some(len32));
+        self.text = text.into();
     }
 
     /// The cell a field came from; the whole row when the file had no such column.
@@ -338,6 +358,27 @@ pub struct LoginTrail {
     pub first_browser_tz: Option<SourceRef>,
 }
 
+/// What a sign-in row says of the browser's time zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BrowserZone {
+    /// No `browser_timezone` value.
+    Absent,
+    /// A value that names no zone this tool knows (still cited as evidence of the column).
+    Unknown,
+    Zone(Tz),
+}
+
+impl BrowserZone {
+    pub fn of(value: Option<&str>) -> BrowserZone {
+        match value {
+            None => BrowserZone::Absent,
+            Some(v) => {
+                crate::ingest::values::parse_zone(v).map_or(BrowserZone::Unknown, BrowserZone::Zone)
+            }
+        }
+    }
+}
+
 /// One sign-in as read from a row, borrowed for the fold.
 pub struct LoginRow<'a> {
     pub row: RowRef,
@@ -350,9 +391,7 @@ pub struct LoginRow<'a> {
     pub device_id: Option<&'a str>,
     pub device_managed: Option<bool>,
     pub device_managed_col: u32,
-    /// Whether the row gives a `browser_timezone`, and the zone it names, if it names one.
-    pub browser_timezone_given: bool,
-    pub browser_tz: Option<Tz>,
+    pub browser_zone: BrowserZone,
     pub browser_timezone_col: u32,
     /// Remote-access tools seen, as [`remote_tool_bit`] bits.
     pub remote_tools: u8,
@@ -396,8 +435,7 @@ impl LoginRow<'_> {
             device_id: None,
             device_managed: None,
             device_managed_col: 0,
-            browser_timezone_given: false,
-            browser_tz: None,
+            browser_zone: BrowserZone::Absent,
             browser_timezone_col: 0,
             remote_tools: 0,
             remote_tool_col: 0,
@@ -466,12 +504,12 @@ impl LoginTrail {
             }
             self.first_latency.get_or_insert(l.row.cell(l.latency_col));
         }
-        if l.browser_timezone_given {
+        if l.browser_zone != BrowserZone::Absent {
             self.first_browser_tz
                 .get_or_insert(l.row.cell(l.browser_timezone_col));
         }
         // Zones, not their names: no string to fetch and compare per sign-in.
-        if let Some(btz) = l.browser_tz {
+        if let BrowserZone::Zone(btz) = l.browser_zone {
             if let Some(e) = self.browser_tzs.iter_mut().find(|(z, _)| *z == btz) {
                 e.1 += 1;
             } else if self.browser_tzs.len() < Self::MAX_TZS {
@@ -611,6 +649,53 @@ mod tests {
         assert_eq!(f.cell(2).column, 3);
     }
 
+    /// Replacing any value, with a longer, shorter or empty one, reads back as a row built
+    /// with that value from the start; the other values and the row's place are kept.
+    #[test]
+    fn a_replaced_value_reads_as_a_row_built_with_it() {
+        let cols: ColumnNumbers = vec![1, 2, 3, 4, 5].into();
+        let row = RowRef { file: 1, line: 9 };
+        let start = [Some("Ана"), None, Some("Kyiv"), Some("UA"), Some("last")];
+        for field in 0..start.len() {
+            for value in [
+                None,
+                Some("x"),
+                Some("Україна"),
+                Some("a much longer value"),
+            ] {
+                let mut f = Fields::new(row, cols.clone(), start);
+                f.set(field, value);
+                let mut want = start;
+                want[field] = value;
+                let want = Fields::new(row, cols.clone(), want);
+                for i in 0..=start.len() {
+                    assert_eq!(f.get(i), want.get(i), "set {field} to {value:?}, read {i}");
+                }
+                assert_eq!(f.text, want.text);
+                assert_eq!(f.ends, want.ends);
+                assert_eq!(f.row.line, 9);
+            }
+        }
+        let mut f = Fields::new(row, cols, start);
+        f.set(7, Some("past the end"));
+        assert_eq!(
+            f.get(4),
+            Some("last"),
+            "a field past the row changes nothing"
+        );
+    }
+
+    /// A browser zone is absent, a zone, or given but no zone (which is still cited).
+    #[test]
+    fn a_browser_zone_is_absent_known_or_unknown() {
+        assert_eq!(BrowserZone::of(None), BrowserZone::Absent);
+        assert_eq!(
+            BrowserZone::of(Some("Asia/Tokyo")),
+            BrowserZone::Zone(chrono_tz::Asia::Tokyo)
+        );
+        assert_eq!(BrowserZone::of(Some("Mars/Olympus")), BrowserZone::Unknown);
+    }
+
     /// The local hour agrees with chrono's zoned time in every zone: around this year's
     /// changes of clock, at odd offsets (Kathmandu +05:45, Chatham +12:45 and +13:45),
     /// before 1970 and far from now; a moment chrono cannot hold has no hour.
@@ -701,8 +786,7 @@ mod tests {
         for (n, name) in names.iter().enumerate() {
             let ip = IpAddr::from([198, 51, 100, 7]);
             let l = LoginRow {
-                browser_timezone_given: true,
-                browser_tz: crate::ingest::values::parse_zone(name),
+                browser_zone: BrowserZone::of(Some(name)),
                 browser_timezone_col: 9,
                 ..LoginRow::plain(n as u32 + 2, 1_700_000_000 + n as i64, ip)
             };

@@ -176,10 +176,11 @@ struct Index {
 /// A name folded for the name index (case, accents, order, nicknames); empty for names that
 /// say nothing about who it is ("iPhone", "Guest").
 fn name_key(name: &str) -> String {
-    if facts::names::is_generic_display_name(name) {
+    let t = facts::names::tokens(name);
+    if facts::names::is_generic_tokens(&t) {
         return String::new();
     }
-    facts::names::tokens(name).into_string()
+    t.into_string()
 }
 
 impl Index {

@@ -705,6 +705,7 @@ mod tests {
         let chrono_hour = |ts: i64, tz: Tz| tz.timestamp_opt(ts, 0).single().map(|t| t.hour());
         let mut x: u64 = 3;
         let mut checked = 0;
+        let (mut earliest, mut latest) = (i64::MAX, i64::MIN);
         for tz in chrono_tz::TZ_VARIANTS {
             // Every 20 minutes for a day and a half either side of 2026's changes of clock
             // (US, Europe and Australia), and random moments from 1900 to 2100.
@@ -721,7 +722,9 @@ mod tests {
                 .flat_map(|day| (-108..108).map(move |k| day + k * 1_200));
             let random = (0..40).map(|_| {
                 x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                -2_208_988_800 + (x >> 33) as i64 % 6_311_433_600
+                let ts = -2_208_988_800 + ((x >> 1) % 6_311_433_600) as i64;
+                (earliest, latest) = (earliest.min(ts), latest.max(ts));
+                ts
             });
             for ts in around.chain(random).chain([-1, 0, 1]) {
                 assert_eq!(local_hour(ts, tz), chrono_hour(ts, tz), "{tz} at {ts}");
@@ -729,6 +732,11 @@ mod tests {
             }
         }
         assert!(checked > 100_000);
+        // The random moments span the two centuries: some before 1905, some after 2095.
+        assert!(
+            earliest < -2_051_222_400 && latest > 3_944_678_400,
+            "{earliest}..{latest}"
+        );
         let kathmandu: Tz = "Asia/Kathmandu".parse().unwrap();
         // 2026-01-01T00:00:00Z is 05:45 in Kathmandu.
         assert_eq!(local_hour(1_767_225_600, kathmandu), Some(5));

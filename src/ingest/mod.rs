@@ -151,7 +151,21 @@ enum Values<'a> {
     Owned(&'a [Option<Cow<'a, str>>]),
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
+    /// A row of the given values (already trimmed), for unit tests of what reads rows.
+    #[cfg(test)]
+    pub(crate) fn of(
+        at: RowRef,
+        values: &'a [Option<Cow<'a, str>>],
+        note: &'a AdaptNote,
+    ) -> Row<'a> {
+        Row {
+            at,
+            values: Values::Owned(values),
+            note,
+        }
+    }
+
     /// A value, trimmed; `None` when empty.
     pub fn get(&self, field: usize) -> Option<&str> {
         let v = match self.values {

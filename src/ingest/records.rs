@@ -19,27 +19,21 @@ fn col(cols: &ColumnNumbers, f: usize) -> u32 {
     cols.get(f).copied().unwrap_or(0)
 }
 
-/// Folds a country cell to ISO alpha-2, warning when it is not a country.
-fn fold_country(
-    fields: &mut Fields,
-    f: usize,
-    countries: &Countries,
+/// A country cell as ISO alpha-2; unknown, with a warning, when it names no country.
+fn folded_country<'v>(
+    raw: Option<&'v str>,
+    countries: &'v Countries,
     report: &mut FileReport,
+    (line, column): (u32, u32),
     label: &str,
-) {
-    let Some(raw) = fields.get(f) else { return };
-    match countries.iso2(raw) {
-        Some(code) if code == raw => {}
-        Some(code) => {
-            let code = code.to_string();
-            fields.set(f, Some(&code));
-        }
-        None => {
-            let msg = format!("{label} {raw:?} is not a country this tool knows; left unknown");
-            report.warn_value(fields.row.line, col(&fields.cols, f), &msg);
-            fields.set(f, None);
-        }
+) -> Option<&'v str> {
+    let raw = raw?;
+    let code = countries.iso2(raw);
+    if code.is_none() {
+        let msg = format!("{label} {raw:?} is not a country this tool knows; left unknown");
+        report.warn_value(line, column, &msg);
     }
+    code
 }
 
 pub fn application(
@@ -54,23 +48,21 @@ pub fn application(
             return Err(format!("missing required value {}", app::FIELDS[f]));
         }
     }
-    let mut fields = owned_fields(row, cols, app::FIELDS.len(), None);
+    // Country cells are folded to their codes before the row is packed.
+    let line = row.at.line;
+    let mut values: [Option<&str>; app::FIELDS.len()] = std::array::from_fn(|f| row.get(f));
     for (f, label) in [
         (app::CLAIMED_COUNTRY, "claimed_country"),
         (app::ID_DOC_COUNTRY, "id_doc_country"),
         (app::PAYMENT_COUNTRY, "payment_country"),
     ] {
-        fold_country(&mut fields, f, countries, report, label);
+        values[f] = folded_country(values[f], countries, report, (line, col(cols, f)), label);
     }
     // Citizenship is free text more often than a code: fold it only when it is a country.
-    let citizenship = fields.get(app::CITIZENSHIP);
-    if let Some(code) = citizenship.and_then(|c| countries.iso2(c)) {
-        if citizenship != Some(code) {
-            let code = code.to_string();
-            fields.set(app::CITIZENSHIP, Some(&code));
-        }
+    if let Some(code) = values[app::CITIZENSHIP].and_then(|c| countries.iso2(c)) {
+        values[app::CITIZENSHIP] = Some(code);
     }
-    let line = row.at.line;
+    let fields = Fields::new(row.at, cols.clone(), values);
     let applied_at = match fields.get(app::APPLIED_AT).map(|s| ts.parse(s)) {
         Some(Ok(t)) => t,
         Some(Err(e)) => {
@@ -161,4 +153,68 @@ pub fn interview(
         ip_info: None,
         weak_join: row.note.weak_join,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RowRef;
+    use std::borrow::Cow;
+
+    /// Country cells are folded to ISO codes before the row is packed: names and codes of
+    /// every spelling, an unknown country left unknown with a warning at its cell, and
+    /// citizenship folded only when it names a country (free text kept as written).
+    #[test]
+    fn country_cells_are_read_as_codes() {
+        let countries = Countries::builtin();
+        let ts = TsParser::new(chrono_tz::UTC, crate::ingest::values::DateOrder::MonthFirst);
+        let cols: ColumnNumbers = (1..=app::FIELDS.len() as u32).collect::<Vec<_>>().into();
+        let read = |set: &[(usize, &str)]| {
+            let mut values: Vec<Option<Cow<'_, str>>> = vec![None; app::FIELDS.len()];
+            let required = [
+                (app::CANDIDATE_ID, "c1"),
+                (app::FULL_NAME, "Ana Lima"),
+                (app::EMAIL, "ana@example.com"),
+            ];
+            for (f, v) in required.iter().chain(set) {
+                values[*f] = Some(Cow::Owned(v.to_string()));
+            }
+            let note = Default::default();
+            let row = Row::of(RowRef { file: 0, line: 5 }, &values, &note);
+            let mut report = FileReport::default();
+            let a = application(&row, &cols, &ts, &countries, &mut report).unwrap();
+            (a, report)
+        };
+        let (a, report) = read(&[
+            (app::CLAIMED_COUNTRY, "United States"),
+            (app::ID_DOC_COUNTRY, "usa"),
+            (app::PAYMENT_COUNTRY, "Narnia"),
+            (app::CITIZENSHIP, "japan"),
+            (app::CLAIMED_CITY, "Houston"),
+        ]);
+        assert_eq!(a.get(app::CLAIMED_COUNTRY), Some("US"));
+        assert_eq!(a.get(app::ID_DOC_COUNTRY), Some("US"));
+        assert_eq!(a.get(app::PAYMENT_COUNTRY), None);
+        assert_eq!(a.get(app::CITIZENSHIP), Some("JP"));
+        assert_eq!(
+            a.get(app::CLAIMED_CITY),
+            Some("Houston"),
+            "other values untouched"
+        );
+        let column = app::PAYMENT_COUNTRY + 1;
+        assert_eq!(
+            report.warnings,
+            [format!(
+                "line 5, column {column}: payment_country \"Narnia\" is not a country this tool \
+                 knows; left unknown"
+            )]
+        );
+        let (a, report) = read(&[
+            (app::CLAIMED_COUNTRY, "CN"),
+            (app::CITIZENSHIP, "Japanese by birth"),
+        ]);
+        assert_eq!(a.get(app::CLAIMED_COUNTRY), Some("CN"));
+        assert_eq!(a.get(app::CITIZENSHIP), Some("Japanese by birth"));
+        assert!(report.warnings.is_empty());
+    }
 }

@@ -133,33 +133,6 @@ impl Fields {
         (end > start).then(|| &self.text[start..end])
     }
 
-    /// Replaces one value (folding a country name to its code): a new text, the offsets
-    /// after the value moved in place.
-    pub fn set(&mut self, field: usize, value: Option<&str>) {
-        let Some(&end) = self.ends.get(field) else {
-            return;
-        };
-        let (start, end) = (
-            field.checked_sub(1).map_or(0, |p| self.ends[p]) as usize,
-            end as usize,
-        );
-        let value = value.unwrap_or("");
-        let len = self.text.len() - (end - start) + value.len();
-        let Ok(len32) = u32::try_from(len) else {
-            return;
-        };
-        let mut text = String::with_capacity(len);
-        text.push_str(&self.text[..start]);
-        text.push_str(value);
-        text.push_str(&self.text[end..]);
-        let moved = |e: u32| (e as usize + value.len() - (end - start)) as u32;
-        for e in &mut self.ends[field..] {
-            *e = moved(*e);
-        }
-        debug_assert_eq!(self.ends.last().copied(), Some(len32));
-        self.text = text.into();
-    }
-
     /// The cell a field came from; the whole row when the file had no such column.
     pub fn cell(&self, field: usize) -> SourceRef {
         self.row.cell(self.cols.get(field).copied().unwrap_or(0))
@@ -628,61 +601,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn packed_fields_read_back_and_replace_values() {
+    fn packed_fields_read_back() {
         let cols: ColumnNumbers = vec![1, 2, 3, 0].into();
         let row = RowRef { file: 0, line: 7 };
-        let mut f = Fields::new(row, cols, [Some("Zhang Wei"), None, Some("中国"), Some("")]);
+        let f = Fields::new(row, cols, [Some("Zhang Wei"), None, Some("中国"), Some("")]);
         assert_eq!(f.get(0), Some("Zhang Wei"));
         assert_eq!(f.get(1), None);
         assert_eq!(f.get(2), Some("中国"));
         assert_eq!(f.get(3), None, "empty is unknown");
         assert_eq!(f.get(4), None, "past the last field");
-        f.set(2, Some("CN"));
-        f.set(1, Some("x"));
-        assert_eq!(
-            (0..4).map(|i| f.get(i)).collect::<Vec<_>>(),
-            [Some("Zhang Wei"), Some("x"), Some("CN"), None]
+        // A row wider than the values' stack buffer reads back whole.
+        let wide: Vec<String> = (0..40).map(|i| format!("v{i}")).collect();
+        let w = Fields::new(
+            row,
+            vec![0; 40].into(),
+            wide.iter().map(|v| Some(v.as_str())),
         );
-        f.set(0, None);
-        assert_eq!(f.get(0), None);
-        assert_eq!(f.get(1), Some("x"));
+        assert_eq!((0..40).map(|i| w.get(i).unwrap()).collect::<Vec<_>>(), wide);
         assert_eq!(f.cell(2).column, 3);
-    }
-
-    /// Replacing any value, with a longer, shorter or empty one, reads back as a row built
-    /// with that value from the start; the other values and the row's place are kept.
-    #[test]
-    fn a_replaced_value_reads_as_a_row_built_with_it() {
-        let cols: ColumnNumbers = vec![1, 2, 3, 4, 5].into();
-        let row = RowRef { file: 1, line: 9 };
-        let start = [Some("Ана"), None, Some("Kyiv"), Some("UA"), Some("last")];
-        for field in 0..start.len() {
-            for value in [
-                None,
-                Some("x"),
-                Some("Україна"),
-                Some("a much longer value"),
-            ] {
-                let mut f = Fields::new(row, cols.clone(), start);
-                f.set(field, value);
-                let mut want = start;
-                want[field] = value;
-                let want = Fields::new(row, cols.clone(), want);
-                for i in 0..=start.len() {
-                    assert_eq!(f.get(i), want.get(i), "set {field} to {value:?}, read {i}");
-                }
-                assert_eq!(f.text, want.text);
-                assert_eq!(f.ends, want.ends);
-                assert_eq!(f.row.line, 9);
-            }
-        }
-        let mut f = Fields::new(row, cols, start);
-        f.set(7, Some("past the end"));
-        assert_eq!(
-            f.get(4),
-            Some("last"),
-            "a field past the row changes nothing"
-        );
     }
 
     /// A browser zone is absent, a zone, or given but no zone (which is still cited).

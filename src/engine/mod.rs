@@ -415,6 +415,14 @@ struct CheckedLogin<'r> {
     warnings: Vec<(usize, String)>,
 }
 
+/// What a sign-in's `browser_timezone` value says.
+fn browser_zone(value: Option<&str>) -> BrowserZone {
+    match value {
+        None => BrowserZone::Absent,
+        Some(v) => ingest::values::parse_zone(v).map_or(BrowserZone::Unknown, BrowserZone::Zone),
+    }
+}
+
 /// Checks one sign-in row on its own: the reason it is rejected, or its typed values.
 /// `zone` is the candidate's claimed zone (for the local hour).
 fn check_login<'r>(
@@ -471,7 +479,7 @@ fn check_login<'r>(
             .and_then(crate::model::remote_tool_bit)
             .unwrap_or(0),
         country,
-        browser_zone: BrowserZone::of(row.get(login::BROWSER_TIMEZONE)),
+        browser_zone: browser_zone(row.get(login::BROWSER_TIMEZONE)),
         session_key: SeenSignIns::key(row.get(login::SESSION_ID), ip),
         warnings,
     })
@@ -1064,6 +1072,17 @@ mod tests {
             by_account: FxHashMap::default(),
             by_name,
         }
+    }
+
+    /// A browser zone is absent, a zone, or given but no zone (which is still cited).
+    #[test]
+    fn a_browser_zone_is_absent_known_or_unknown() {
+        assert_eq!(browser_zone(None), BrowserZone::Absent);
+        assert_eq!(
+            browser_zone(Some("Asia/Tokyo")),
+            BrowserZone::Zone(chrono_tz::Asia::Tokyo)
+        );
+        assert_eq!(browser_zone(Some("Mars/Olympus")), BrowserZone::Unknown);
     }
 
     #[test]

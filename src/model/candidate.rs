@@ -341,17 +341,6 @@ pub enum BrowserZone {
     Zone(Tz),
 }
 
-impl BrowserZone {
-    pub fn of(value: Option<&str>) -> BrowserZone {
-        match value {
-            None => BrowserZone::Absent,
-            Some(v) => {
-                crate::ingest::values::parse_zone(v).map_or(BrowserZone::Unknown, BrowserZone::Zone)
-            }
-        }
-    }
-}
-
 /// One sign-in as read from a row, borrowed for the fold.
 pub struct LoginRow<'a> {
     pub row: RowRef,
@@ -477,7 +466,7 @@ impl LoginTrail {
             }
             self.first_latency.get_or_insert(l.row.cell(l.latency_col));
         }
-        if l.browser_zone != BrowserZone::Absent {
+        if !matches!(l.browser_zone, BrowserZone::Absent) {
             self.first_browser_tz
                 .get_or_insert(l.row.cell(l.browser_timezone_col));
         }
@@ -621,17 +610,6 @@ mod tests {
         assert_eq!(f.cell(2).column, 3);
     }
 
-    /// A browser zone is absent, a zone, or given but no zone (which is still cited).
-    #[test]
-    fn a_browser_zone_is_absent_known_or_unknown() {
-        assert_eq!(BrowserZone::of(None), BrowserZone::Absent);
-        assert_eq!(
-            BrowserZone::of(Some("Asia/Tokyo")),
-            BrowserZone::Zone(chrono_tz::Asia::Tokyo)
-        );
-        assert_eq!(BrowserZone::of(Some("Mars/Olympus")), BrowserZone::Unknown);
-    }
-
     /// The local hour agrees with chrono's zoned time in every zone: around this year's
     /// changes of clock, at odd offsets (Kathmandu +05:45, Chatham +12:45 and +13:45),
     /// before 1970 and far from now; a moment chrono cannot hold has no hour.
@@ -730,7 +708,8 @@ mod tests {
         for (n, name) in names.iter().enumerate() {
             let ip = IpAddr::from([198, 51, 100, 7]);
             let l = LoginRow {
-                browser_zone: BrowserZone::of(Some(name)),
+                browser_zone: crate::ingest::values::parse_zone(name)
+                    .map_or(BrowserZone::Unknown, BrowserZone::Zone),
                 browser_timezone_col: 9,
                 ..LoginRow::plain(n as u32 + 2, 1_700_000_000 + n as i64, ip)
             };

@@ -8,6 +8,7 @@ pub mod names;
 pub mod watch;
 
 use crate::enrich::gazetteer::{distance_km, offset_hours, Gazetteer};
+use crate::ingest::values::{is_one_of, TRUE_WORDS};
 use crate::model::{app, interview, Candidate, Claim, IpGroup, IpInfo, SourceRef, REMOTE_TOOLS};
 use std::collections::{BTreeMap, BTreeSet};
 use watch::Watchlist;
@@ -224,16 +225,10 @@ pub fn resolve_claim(a: &crate::model::Application, gaz: &Gazetteer) -> Claim {
     claim
 }
 
-/// True when the value is one of `yes` (lowercase words) up to ASCII case and surrounding
-/// whitespace.
+/// True when there is a value and it is one of `yes` (see [`is_one_of`]).
 fn flag(v: Option<&str>, yes: &[&str]) -> bool {
-    v.is_some_and(|s| {
-        let t = s.trim();
-        yes.iter().any(|y| y.eq_ignore_ascii_case(t))
-    })
+    v.is_some_and(|s| is_one_of(s, yes))
 }
-
-const TRUE_WORDS: &[&str] = &["true", "yes", "y", "1", "t"];
 
 fn info_country(i: &IpInfo) -> Option<&str> {
     i.country.as_deref()

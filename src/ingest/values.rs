@@ -28,16 +28,26 @@ pub fn norm_header(h: &str) -> String {
     out
 }
 
+/// The words read as true, and as false, up to ASCII case.
+pub const TRUE_WORDS: &[&str] = &["true", "yes", "y", "1", "t"];
+pub const FALSE_WORDS: &[&str] = &["false", "no", "n", "0", "f"];
+
+/// True when the value, without surrounding white space, is one of `words` (lowercase) up
+/// to ASCII case.
+pub fn is_one_of(s: &str, words: &[&str]) -> bool {
+    let t = s.trim();
+    words.iter().any(|w| w.eq_ignore_ascii_case(t))
+}
+
 /// `Ok(None)` for an empty cell; `Err` for a word that is not a boolean.
 pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     let t = s.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
-    if is(&["true", "yes", "y", "1", "t"]) {
+    if is_one_of(t, TRUE_WORDS) {
         Ok(Some(true))
-    } else if is(&["false", "no", "n", "0", "f"]) {
+    } else if is_one_of(t, FALSE_WORDS) {
         Ok(Some(false))
     } else {
         Err(format!(

@@ -541,11 +541,15 @@ pub fn evaluate(
     facts: &Facts,
     layers: Layers,
 ) -> (Vec<Finding>, Vec<(u32, Cow<'static, str>)>) {
-    let view = View::new(c, facts, pack.reads_logins, pack.reads_interviews);
-    // Bound when a rule first needs CEL (most candidates' rules are all decided on the facts
-    // and fire none).
+    // Built and bound when a rule first needs CEL (most candidates' rules are all decided on
+    // the facts and fire none); a pack whose CEL reads sign-ins or interviews builds a record
+    // per address group and interview here.
     let bound = std::cell::OnceCell::new();
-    let ctx = || bound.get_or_init(|| view.bind(root));
+    let ctx = || {
+        bound.get_or_init(|| {
+            View::new(c, facts, pack.reads_logins, pack.reads_interviews).bind(root)
+        })
+    };
     let mut findings = Vec::new();
     let mut skipped = Vec::new();
     for (i, rule) in pack.rules.iter().enumerate() {

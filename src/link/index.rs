@@ -79,14 +79,26 @@ const EXACT: &[KeyKind] = &[
 ];
 
 /// The normalised values of one kind a candidate holds, with their `aux`.
+#[cfg(test)]
 fn values(kind: KeyKind, c: &Candidate, opts: &LinkOptions) -> Vec<(u32, String)> {
     let mut v = Vec::new();
     for_each_value(kind, c, opts, |aux, value| v.push((aux, value.to_string())));
     v
 }
 
-/// Calls `f` with each normalised value of one kind a candidate holds and its `aux`, in
-/// the order [`values`] lists them, without gathering them (the index only hashes them).
+/// The normalised value of one kind a candidate holds under `aux` (the first, if several).
+fn value_at(kind: KeyKind, c: &Candidate, opts: &LinkOptions, aux: u32) -> Option<String> {
+    let mut found = None;
+    for_each_value(kind, c, opts, |a, value| {
+        if a == aux && found.is_none() {
+            found = Some(value.to_string());
+        }
+    });
+    found
+}
+
+/// Calls `f` with each normalised value of one kind a candidate holds and its `aux`,
+/// without gathering them (the index only hashes them).
 fn for_each_value(kind: KeyKind, c: &Candidate, opts: &LinkOptions, mut f: impl FnMut(u32, &str)) {
     let a = &c.app;
     let mut one = |v: Option<String>| {
@@ -436,11 +448,7 @@ pub fn exact_links(cands: &[Candidate], opts: &LinkOptions) -> Found {
                 *found.stats.capped_by_key.entry(kind.as_str()).or_default() += 1;
                 if kind != KeyKind::Name {
                     let c = &cands[bucket[0].cand as usize];
-                    let value = values(kind, c, opts)
-                        .into_iter()
-                        .find(|(aux, _)| *aux == bucket[0].aux)
-                        .map(|(_, v)| v)
-                        .unwrap_or_default();
+                    let value = value_at(kind, c, opts, bucket[0].aux).unwrap_or_default();
                     found.capped.push((
                         Capped {
                             kind,
@@ -473,10 +481,7 @@ fn exact_bucket(
     let mut vals: Vec<(String, u32, u32)> = bucket
         .iter()
         .filter_map(|x| {
-            values(kind, &cands[x.cand as usize], opts)
-                .into_iter()
-                .find(|(aux, _)| *aux == x.aux)
-                .map(|(_, v)| (v, x.cand, x.aux))
+            value_at(kind, &cands[x.cand as usize], opts, x.aux).map(|v| (v, x.cand, x.aux))
         })
         .collect();
     vals.sort();
@@ -563,11 +568,7 @@ fn ip_bucket(cands: &[Candidate], opts: &LinkOptions, bucket: &[Entry], out: &mu
         let Some(act) = activity(c, x.aux) else {
             continue;
         };
-        let ip = values(KeyKind::LoginIp, c, opts)
-            .into_iter()
-            .find(|(aux, _)| *aux == x.aux)
-            .map(|(_, v)| v)
-            .unwrap_or_default();
+        let ip = value_at(KeyKind::LoginIp, c, opts, x.aux).unwrap_or_default();
         match per.last_mut() {
             Some(last) if last.0 == x.cand && last.1 == ip => last.3.push(act),
             _ => per.push((x.cand, ip, source(KeyKind::LoginIp, c, x.aux), vec![act])),
@@ -606,7 +607,16 @@ fn name_bucket(cands: &[Candidate], opts: &LinkOptions, members: &[u32], out: &m
             else {
                 continue;
             };
-            let s = names::similarity(x, y);
+            // Each member's tokens come from the thread's memory of recent names; the same
+            // text up to ASCII case scores as `names::similarity` scores it.
+            let (Some(tx), Some(ty)) = (name_tokens(ci), name_tokens(cj)) else {
+                continue;
+            };
+            let s = match x.eq_ignore_ascii_case(y) {
+                true if tx.is_empty() => 0.0,
+                true => 1.0,
+                false => names::similarity_tokens(&tx, &ty),
+            };
             if s >= opts.name_similarity {
                 out.push(make_link(
                     cands,
@@ -614,7 +624,7 @@ fn name_bucket(cands: &[Candidate], opts: &LinkOptions, members: &[u32], out: &m
                     KeyKind::Name,
                     i,
                     j,
-                    names::tokens(x).into_string(),
+                    tx.as_str().to_string(),
                     source(KeyKind::Name, ci, 0),
                     source(KeyKind::Name, cj, 0),
                     s as f32,

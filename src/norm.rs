@@ -132,13 +132,18 @@ pub fn fold(s: &str) -> String {
 /// character that is not ASCII is all bytes that are not letters or digits, so the runs are
 /// the same as splitting on characters, without decoding them).
 pub fn words(folded: &str) -> impl Iterator<Item = &str> + Clone {
+    word_spans(folded).map(move |(start, end)| &folded[start..end])
+}
+
+/// Where each of [`words`] lies in the text, as byte ranges.
+pub fn word_spans(folded: &str) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
     folded
         .as_bytes()
         .split(|b| !b.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(move |w| {
             let start = w.as_ptr() as usize - folded.as_ptr() as usize;
-            &folded[start..start + w.len()]
+            (start, start + w.len())
         })
 }
 
@@ -252,6 +257,11 @@ mod tests {
         assert_eq!(words(t).collect::<Vec<_>>(), by_chars);
         assert_eq!(by_chars, ["zo", "ng", "x", "1", "2"]);
         assert_eq!(words("").next(), None);
+        // Their byte ranges in the text.
+        assert_eq!(
+            word_spans("  ab-c 12").collect::<Vec<_>>(),
+            [(2, 4), (5, 6), (7, 9)]
+        );
     }
 
     #[test]

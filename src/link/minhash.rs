@@ -45,18 +45,8 @@ fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
     let folded = crate::norm::fold(text);
     let bytes = folded.as_bytes();
     let mut spans = Vec::with_capacity(bytes.len() / 6);
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let s = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
-        // Words are ASCII runs, so `s..i` falls on character boundaries.
-        let w = &bytes[s..i];
+    for (start, end) in crate::norm::word_spans(&folded) {
+        let w = &bytes[start..end];
         if w.len() >= 3 && w.iter().all(u8::is_ascii_digit) {
             let digits = phone.get_or_insert_with(|| {
                 let p = c.app.get(app::PHONE).unwrap_or("");
@@ -67,7 +57,7 @@ fn resume_words(c: &Candidate) -> (String, Vec<(usize, usize)>) {
             }
         }
         if !own.contains(&w) {
-            spans.push((s, i));
+            spans.push((start, end));
         }
     }
     (folded, spans)

@@ -199,6 +199,7 @@ mod tests {
                 "Zoë Ñúñez 中国 🙂",
                 "\u{1b}[31mred",
                 "</script>",
+                "c1 \u{80}\u{9f} controls, separators \u{2028}\u{2029}, \u{feff}bom",
             ]
             .map(String::from),
         );

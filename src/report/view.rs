@@ -413,17 +413,18 @@ pub fn candidate<'a>(scan: &'a Scan, pack: &'a Pack, i: usize, redact: bool) -> 
             reason: why,
         })
         .collect();
-    let verdict_set_by = if s.verdict > crate::rules::score::by_score(pack, s.score) {
-        s.findings
+    let verdict_set_by = if outcome.verdict > crate::rules::score::by_score(pack, outcome.score) {
+        outcome
+            .findings
             .iter()
             .map(|f| &pack.rules[f.rule])
-            .filter(|r| r.force == Some(s.verdict))
+            .filter(|r| r.force == Some(outcome.verdict))
             .map(|r| r.id.as_str())
             .collect()
     } else {
         Vec::new()
     };
-    let capped_families = crate::rules::score::family_sums(pack, &s.findings)
+    let capped_families = crate::rules::score::family_sums(pack, &outcome.findings)
         .into_iter()
         .filter(|&(_, found, cap)| found > cap)
         .map(|(family, found, cap)| CappedFamily {
@@ -441,8 +442,8 @@ pub fn candidate<'a>(scan: &'a Scan, pack: &'a Pack, i: usize, redact: bool) -> 
             Cow::Borrowed(name)
         },
         claimed: c.claim.place.as_deref().or(c.claim.country.as_deref()),
-        score: s.score,
-        verdict: s.verdict,
+        score: outcome.score,
+        verdict: outcome.verdict,
         verdict_set_by,
         capped_families,
         findings,

@@ -318,6 +318,42 @@ mod tests {
         assert_eq!(ask("2001:db8::1"), None);
     }
 
+    /// With the sample databases, the enricher's answers (per address, per network and per
+    /// block) are the ones looked up afresh, for addresses in and around every block of the
+    /// sample's networks and in order that revisits blocks.
+    #[test]
+    fn cached_answers_from_real_databases_are_fresh_answers() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/geo");
+        let all = ["City.mmdb", "ASN.mmdb", "Anonymous-IP.mmdb"].map(|f| dir.join(f));
+        let geo = crate::enrich::mmdb::MmdbGeo::open(&all).unwrap();
+        let lists = NetLists::builtin().unwrap();
+        let mut e = Enricher::new(&geo, &lists);
+        let mut x: u64 = 11;
+        let mut located = 0;
+        for _ in 0..20_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            // Mostly the /16s the samples' addresses fall in (and /24s inside some), a few
+            // anywhere.
+            const SIXTEENS: [u32; 14] = [
+                0x2d5a, 0x180a, 0x3a15, 0x7350, 0x5f1e, 0x180c, 0x180b, 0x180d, 0x5332, 0x3a14,
+                0x5546, 0x2d5b, 0x8ed6, 0xaf2d,
+            ];
+            let r = (x >> 16) as u32;
+            let high = match SIXTEENS.get((x >> 59) as usize) {
+                Some(&h) => h << 16,
+                None => r & 0xffff_0000,
+            };
+            let ip = IpAddr::from(std::net::Ipv4Addr::from(high | (r & 0xffff)));
+            let got = e.lookup(ip);
+            assert_eq!(*got, lookup_uncached(&geo, &lists, ip), "{ip}");
+            located += got.country.is_some() as u32;
+        }
+        assert!(
+            located > 1_000,
+            "the addresses reach the sample's networks: {located}"
+        );
+    }
+
     #[test]
     fn lists_apply_without_databases() {
         let lists = NetLists::builtin().unwrap();

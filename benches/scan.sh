@@ -3,7 +3,7 @@
 # merely parsing the same files. Usage: benches/scan.sh [CANDIDATES] (default 100000).
 # Logins and interviews scale with the generator's defaults (20 and 3 per candidate).
 # Writes the corpus to $DIR (default /tmp/hirescreen-bench-N) and keeps it for reruns.
-# RUNS=n repeats the timing (see below); ORDER=time sorts the sign-ins by time first.
+# RUNS=n repeats the timing (see below); ORDER=time sorts the sign-ins and the interviews by time first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}

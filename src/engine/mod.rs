@@ -15,13 +15,12 @@ use crate::ingest::values::{norm_email, parse_bool, parse_ip};
 use crate::ingest::{self, records, Fate, FileReport, Input, Opened};
 use crate::link::{self, Links};
 use crate::model::{
-    app, identity, interview, login, watch, BrowserZone, Candidate, FileTable, Finding, Key,
-    LoginRow, LoginTrail, RuleOutcome, Verdict,
+    app, identity, interview, login, watch, BrowserZone, Candidate, Fetch, FileTable, Finding, Key,
+    KeyMap, LoginRow, LoginTrail, RuleOutcome, Verdict,
 };
 use crate::rules::{eval, score, Pack};
 use chrono_tz::Tz;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -164,9 +163,9 @@ fn display(p: &std::path::Path) -> String {
 }
 
 struct Index {
-    by_id: FxHashMap<Key, usize>,
-    by_email: FxHashMap<Key, usize>,
-    by_account: FxHashMap<Key, usize>,
+    by_id: KeyMap,
+    by_email: KeyMap,
+    by_account: KeyMap,
     /// Folded full name → candidate; `None` when two candidates share the name. Only for rows
     /// no strong key joins (Zoom guests without email), and such joins are marked weak. Built
     /// only when an interview export can name guests (canonical files cannot).
@@ -242,23 +241,22 @@ impl Index {
             return self
                 .by_id
                 .get(id.trim().as_bytes())
-                .copied()
                 .ok_or_else(|| format!("candidate_id {id}"));
         }
         if let Some(a) = account {
-            if let Some(&i) = self.by_account.get(lower(a.trim()).as_bytes()) {
+            if let Some(i) = self.by_account.get(lower(a.trim()).as_bytes()) {
                 return Ok(i);
             }
-            if let Some(&i) = norm_email(a).and_then(|e| self.by_email.get(e.as_bytes())) {
+            if let Some(i) = email_key(a).and_then(|e| self.by_email.get(e.as_bytes())) {
                 return Ok(i);
             }
         }
         if let Some(e) = email {
-            if let Some(&i) = norm_email(e).and_then(|e| self.by_email.get(e.as_bytes())) {
+            if let Some(i) = email_key(e).and_then(|e| self.by_email.get(e.as_bytes())) {
                 return Ok(i);
             }
             // A work address the identities file lists as an account (a Teams or Zoom email).
-            if let Some(&i) = self.by_account.get(lower(e.trim()).as_bytes()) {
+            if let Some(i) = self.by_account.get(lower(e.trim()).as_bytes()) {
                 return Ok(i);
             }
         }
@@ -268,6 +266,53 @@ impl Index {
             (None, None) => "no candidate_id, account or email".into(),
         })
     }
+
+    /// Asks for the memory [`Index::join`] will read for these values (see [`Fetch`]): the
+    /// first place it looks in each table it will look in. No effect on any answer.
+    fn warm(&self, id: Option<&str>, account: Option<&str>, email: Option<&str>, stage: Fetch) {
+        let ask = |map: &KeyMap, key: &str| map.prefetch(KeyMap::hash(key.as_bytes()), stage);
+        if let Some(id) = id {
+            return ask(&self.by_id, id.trim());
+        }
+        if let Some(a) = account {
+            ask(&self.by_account, &lower(a.trim()));
+            if let Some(e) = email_key(a) {
+                ask(&self.by_email, &e);
+            }
+        }
+        if let Some(e) = email {
+            if let Some(k) = email_key(e) {
+                ask(&self.by_email, &k);
+            }
+            ask(&self.by_account, &lower(e.trim()));
+        }
+    }
+}
+
+/// Asks for the memory joining a sign-in will read (see [`ingest::Warm`]) while a thread
+/// joins its rows without its memo.
+struct WarmJoin<'a> {
+    index: &'a Index,
+    memo: &'a JoinMemo,
+    /// The row's candidate id, account and email.
+    fields: [usize; 3],
+}
+
+impl ingest::Warm for WarmJoin<'_> {
+    fn wanted(&self) -> bool {
+        self.memo.paused()
+    }
+
+    fn warm(&self, row: &ingest::Row<'_>, stage: Fetch) {
+        let [id, account, email] = self.fields.map(|f| row.get(f));
+        self.index.warm(id, account, email, stage);
+    }
+}
+
+/// An email as the email index keys it ([`norm_email`]), borrowed when it already is one.
+fn email_key(s: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let t = s.trim().trim_matches(['<', '>']);
+    (t.contains('@') && t.len() > 2).then(|| lower(t))
 }
 
 /// `s` in lower case, borrowed when it already is (accounts usually are: a log in time order
@@ -355,6 +400,11 @@ impl JoinMemo {
         JoinMemo {
             generation: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+
+    /// Whether this thread joins its rows without the memo for now (a log in time order).
+    fn paused(&self) -> bool {
+        LAST_JOIN.with_borrow(|last| last.generation == self.generation && last.paused > 0)
     }
 
     fn join(
@@ -651,9 +701,9 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     let mut enricher = Enricher::new(opts.geo, &pack.lists);
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut index = Index {
-        by_id: FxHashMap::default(),
-        by_email: FxHashMap::default(),
-        by_account: FxHashMap::default(),
+        by_id: KeyMap::default(),
+        by_email: KeyMap::default(),
+        by_account: KeyMap::default(),
         by_name: None,
     };
     let mut watchlist = Watchlist::default();
@@ -681,7 +731,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 Err(e) => return Fate::Rejected(e),
             };
             let id = a.get(app::CANDIDATE_ID).unwrap_or("");
-            if let Some(&i) = index.by_id.get(id.as_bytes()) {
+            if let Some(i) = index.by_id.get(id.as_bytes()) {
                 let line = candidates[i].app.fields.row.line;
                 return Fate::Rejected(format!(
                     "duplicate candidate_id {id} (first at line {line})"
@@ -691,7 +741,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             let idx = candidates.len();
             index.by_id.insert(Key::new(&id), idx);
             if let Some(e) = a.get(app::EMAIL).and_then(norm_email) {
-                index.by_email.entry(e.into()).or_insert(idx);
+                index.by_email.insert_first(e.into(), idx);
             }
             let app_ip_info = a.ip.map(|ip| enricher.lookup(ip));
             candidates.push(Candidate {
@@ -780,7 +830,30 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             });
             (read, scratch)
         };
-        input.for_each_prepared(prepare, |_, (read, scratch), _, _, report| {
+        // A log in time order adds each row to another candidate: where it goes is asked for a
+        // few rows early (see the sign-ins below).
+        let mut fetched = (usize::MAX, usize::MAX);
+        type Read = (
+            Result<(usize, Result<crate::model::Interview, String>), String>,
+            FileReport,
+        );
+        let fold = |_: &ingest::Row<'_>,
+                    (read, scratch): Read,
+                    ahead: ingest::Ahead<'_, Read>,
+                    _: &_,
+                    report: &mut FileReport| {
+            if let Some((Ok((far, _)), _)) = ahead.far {
+                if *far != fetched.0 {
+                    crate::model::prefetch(&candidates[*far].interviews, 64);
+                    fetched.0 = *far;
+                }
+            }
+            if let Some((Ok((near, _)), _)) = ahead.near {
+                if *near != fetched.1 {
+                    crate::model::prefetch_next(&candidates[*near].interviews);
+                    fetched.1 = *near;
+                }
+            }
             report.absorb_values(scratch);
             match read {
                 Ok((idx, Ok(mut iv))) => {
@@ -791,7 +864,8 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 Ok((_, Err(e))) => Fate::Rejected(e),
                 Err(k) => Fate::Unmatched(k),
             }
-        });
+        };
+        input.for_each_prepared(prepare, fold);
     }
     // Sign-ins stream: each row is checked on its own (in parallel: join, timestamp, address,
     // flags), then folded, in file order, into its candidate's summary and dropped.
@@ -813,7 +887,13 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             let key = memo.join(id, account, email, || index.join(id, account, email));
             key.map(|idx| (idx, check_login(row, ts, zones[idx], reference.countries)))
         };
-        input.for_each_prepared(prepare, |row, prepared, ahead, _, report| {
+        // Joined without the memo, rows wait for the index's memory: ask for it early.
+        let warm = WarmJoin {
+            index: &index,
+            memo: &memo,
+            fields: [login::CANDIDATE_ID, login::ACCOUNT, login::EMAIL],
+        };
+        input.for_each_warmed(Some(&warm), prepare, |row, prepared, ahead, _, report| {
             // A log in time order touches another candidate at every row: ask for the
             // summaries of rows a few places on now, so they are in cache by their turn (once
             // per run of rows of one candidate, as in a log grouped by account).
@@ -1067,11 +1147,34 @@ mod tests {
         }
         let by_name = Some(by_name);
         Index {
-            by_id: FxHashMap::default(),
-            by_email: FxHashMap::default(),
-            by_account: FxHashMap::default(),
+            by_id: KeyMap::default(),
+            by_email: KeyMap::default(),
+            by_account: KeyMap::default(),
             by_name,
         }
+    }
+
+    /// The join's email key is the email index's own ([`norm_email`]), borrowed when the
+    /// text is one already.
+    #[test]
+    fn the_join_keys_emails_as_the_index_does() {
+        let texts = [
+            "jo@x.example",
+            "  Jo@X.Example ",
+            "<jo@x.example>",
+            " <ZOË@Example.org> ",
+            "İa@x.example",
+            "a@",
+            "@",
+            "@b",
+            "no-at-sign",
+            "<>",
+            "",
+        ];
+        for t in texts {
+            assert_eq!(email_key(t).map(String::from), norm_email(t), "{t:?}");
+        }
+        assert!(matches!(email_key("jo@x.example"), Some(Cow::Borrowed(_))));
     }
 
     /// A browser zone is absent, a zone, or given but no zone (which is still cited).
@@ -1158,6 +1261,7 @@ mod tests {
             }
         }
         assert_eq!(calls.get(), 2 * JoinMemo::GIVE_UP as usize);
+        assert!(!grouped.paused());
         calls.set(0);
         let memo = JoinMemo::new();
         // A log in time order: another account at every row.
@@ -1166,10 +1270,16 @@ mod tests {
             assert_eq!(memo.join(None, Some(k), None, || join(Ok(i))), Ok(i));
         }
         assert_eq!(calls.get(), JoinMemo::GIVE_UP as usize);
-        // Paused: even a repeated key is joined again, for PAUSE rows.
+        // Paused (and so rows are warmed: see `WarmJoin`), on this thread, for this memo
+        // only: even a repeated key is joined again, for PAUSE rows.
+        assert!(memo.paused() && !grouped.paused());
+        let elsewhere = std::thread::scope(|s| s.spawn(|| memo.paused()).join().unwrap());
+        assert!(!elsewhere);
         for _ in 0..JoinMemo::PAUSE {
+            assert!(memo.paused());
             assert_eq!(memo.join(None, Some("b@x"), None, || join(Ok(7))), Ok(7));
         }
+        assert!(!memo.paused());
         assert_eq!(calls.get(), (JoinMemo::GIVE_UP + JoinMemo::PAUSE) as usize);
         // A row with no key after the pause is joined, not answered from the memo.
         let none = || join(Err("no candidate_id, account or email".to_string()));

@@ -52,6 +52,15 @@ impl Record {
         }
     }
 
+    /// Asks for the record's memory (its cells' bounds and its first `max` bytes) early,
+    /// without effect on anything read (see [`crate::model::prefetch`]): records arrive from
+    /// the reader's thread, often from another core.
+    #[inline]
+    pub fn prefetch(&self, max: usize) {
+        crate::model::prefetch(self.cells.as_slice(), 128);
+        crate::model::prefetch(self.bytes.as_slice(), max);
+    }
+
     pub fn clear(&mut self) {
         self.bytes.clear();
         self.cells.clear();

@@ -12,7 +12,7 @@ pub mod reader;
 pub mod records;
 pub mod values;
 
-use crate::model::{ColumnNumbers, FileId, RowRef};
+use crate::model::{ColumnNumbers, Fetch, FileId, RowRef};
 use format::{detect, AdaptNote, Detected, FormatDef, Kind, RawCells};
 use reader::{is_blank, RecordReader};
 use serde::Serialize;
@@ -485,7 +485,37 @@ struct Rows<'a, F> {
     id: FileId,
     ts: &'a TsParser,
     prepare: &'a F,
+    warm: Option<&'a dyn Warm>,
 }
+
+/// Shown each row a few places before `prepare` sees it, in two stages (see [`Fetch`]), only
+/// so it can ask for memory that preparing the row will read: a sign-in log in time order
+/// joins each row at a random place in tables of a million keys. Rows whose values are not
+/// the record's own cells (an adapter's, or text that is not UTF-8) are not shown.
+pub trait Warm: Sync {
+    /// Whether rows are to be shown for now (asked on the thread that prepares them, before
+    /// each row).
+    fn wanted(&self) -> bool {
+        true
+    }
+
+    fn warm(&self, row: &Row<'_>, stage: Fetch);
+}
+
+impl<F: Fn(&Row<'_>, Fetch) + Sync> Warm for F {
+    fn warm(&self, row: &Row<'_>, stage: Fetch) {
+        self(row, stage)
+    }
+}
+
+/// How many rows before its turn a record's memory is asked for: records are read on
+/// another thread, and reading a row's values would otherwise wait for them (further on than
+/// [`WARM_AHEAD`], as warming a row reads its values).
+const RECORD_AHEAD: usize = 16;
+
+/// How many rows before its turn a row is shown to [`Warm`] for its first stage; its second
+/// comes half as many before.
+const WARM_AHEAD: usize = 8;
 
 impl<'a, F, P> Rows<'a, F>
 where
@@ -534,7 +564,32 @@ where
             }
         }
         let plain_note = AdaptNote::default();
+        // See [`Warm`]: a run of rows is prepared in order on one thread, so a row's memory
+        // asked for a few rows earlier has arrived by its turn.
+        let warm = |i: usize, stage: Fetch| {
+            let (Some(warm), None, Some(Ok(raw))) = (self.warm, self.adapter, batch.get(i)) else {
+                return;
+            };
+            if let Some(text) = raw.record.text() {
+                let row = Row {
+                    at: RowRef {
+                        file: self.id,
+                        line: raw.line,
+                    },
+                    values: Values::Cells(&raw.record, text, self.columns),
+                    note: &plain_note,
+                };
+                warm.warm(&row, stage);
+            }
+        };
         let step = |i: usize| -> Step<'b, P> {
+            if let Some(Ok(raw)) = batch.get(i + RECORD_AHEAD) {
+                raw.record.prefetch(256);
+            }
+            if self.warm.is_some_and(|w| w.wanted()) {
+                warm(i + WARM_AHEAD, Fetch::Slot);
+                warm(i + WARM_AHEAD / 2, Fetch::Entry);
+            }
             let raw = match &batch[i] {
                 Ok(raw) => raw,
                 Err(e) => return Step::Reject(e.line, e.reason.clone()),
@@ -719,6 +774,17 @@ impl Input {
     pub fn for_each_prepared<P: Send>(
         &mut self,
         prepare: impl Fn(&Row<'_>, &TsParser) -> P + Sync,
+        fold: impl FnMut(&Row<'_>, P, Ahead<'_, P>, &TsParser, &mut FileReport) -> Fate + Send,
+    ) {
+        self.for_each_warmed(None, prepare, fold)
+    }
+
+    /// [`Input::for_each_prepared`], with rows shown to `warm` before `prepare` sees them
+    /// (see [`Warm`]).
+    pub fn for_each_warmed<P: Send>(
+        &mut self,
+        warm: Option<&dyn Warm>,
+        prepare: impl Fn(&Row<'_>, &TsParser) -> P + Sync,
         mut fold: impl FnMut(&Row<'_>, P, Ahead<'_, P>, &TsParser, &mut FileReport) -> Fate + Send,
     ) {
         let started = crate::engine::Stopwatch::start();
@@ -739,6 +805,7 @@ impl Input {
             id: self.id,
             ts: &self.ts,
             prepare: &prepare,
+            warm,
         };
         let mut walk = Walk {
             skip: self.detected.header_row + 1,
@@ -943,5 +1010,73 @@ mod tests {
         assert!(shown > rows, "shown {shown} times for {rows} rows");
         // Nothing is shown past the end of the file.
         assert_eq!(seen.last().map(|s| (s.1, s.2)), Some((None, None)));
+    }
+
+    /// `warm` is shown each row `WARM_AHEAD` and `WARM_AHEAD / 2` places before its turn
+    /// within its batch (so every row but a batch's first few, whatever the threads), each
+    /// stage once, with the values `prepare` sees; what is folded is as without it.
+    #[test]
+    fn rows_are_shown_to_warm_ahead_of_their_turn() {
+        let dir = std::env::temp_dir().join(format!("hirescreen-warm-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("identities.csv");
+        let rows = 3 * reader::BATCH + 100;
+        let mut text = String::from("candidate_id,email,account\n");
+        for i in 0..rows {
+            text.push_str(&format!("c{i},c{i}@example.org,a{i}\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+        let formats = crate::engine::default_formats();
+        let fold_all = |warm: Option<&dyn Warm>| {
+            let Opened::Input(mut input) =
+                open(0, &path, "identities.csv", &formats, chrono_tz::UTC).unwrap()
+            else {
+                panic!("not recognised")
+            };
+            let mut seen = Vec::new();
+            input.for_each_warmed(
+                warm,
+                |row, _| row.get(identity::ACCOUNT).map(str::to_string),
+                |row, account, _, _, _| {
+                    seen.push((row.at.line, account));
+                    Fate::Used
+                },
+            );
+            seen
+        };
+        use crate::model::identity;
+        let shown = std::sync::Mutex::new(Vec::new());
+        let warm = |row: &Row<'_>, stage: Fetch| {
+            let account = row.get(identity::ACCOUNT).map(str::to_string);
+            shown.lock().unwrap().push((row.at.line, stage, account));
+        };
+        let warmed = fold_all(Some(&warm));
+        let plain = fold_all(None);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(warmed, plain);
+        assert_eq!(plain.len(), rows);
+        let account: std::collections::HashMap<u32, Option<String>> =
+            plain.iter().cloned().collect();
+        let mut shown = shown.into_inner().unwrap();
+        shown.sort_by_key(|s| (s.0, s.1 == Fetch::Entry));
+        for stage in [Fetch::Slot, Fetch::Entry] {
+            let lines: Vec<u32> = shown.iter().filter(|s| s.1 == stage).map(|s| s.0).collect();
+            let mut once = lines.clone();
+            once.dedup();
+            assert_eq!(once, lines, "each row once at {stage:?}");
+            // At most the first few rows of each of the four or five batches go unshown.
+            assert!(
+                lines.len() + 5 * WARM_AHEAD >= rows,
+                "{stage:?}: {}",
+                lines.len()
+            );
+            assert!(
+                lines.iter().all(|l| account.contains_key(l)),
+                "only data rows"
+            );
+        }
+        for (line, _, acc) in &shown {
+            assert_eq!(Some(acc), account.get(line), "line {line}");
+        }
     }
 }

@@ -367,19 +367,44 @@ pub struct LoginRow<'a> {
 /// x86-64.
 #[inline(always)]
 pub fn prefetch<T: ?Sized>(value: &T, max: usize) {
+    prefetch_bytes(
+        value as *const T as *const u8,
+        std::mem::size_of_val(value).min(max),
+    );
+}
+
+/// Asks for the memory where `list`'s next element will go, if it has room for one (see
+/// [`prefetch`]).
+#[inline(always)]
+pub fn prefetch_next<T>(list: &Vec<T>) {
+    if list.len() < list.capacity() {
+        let next = list.as_ptr().wrapping_add(list.len()) as *const u8;
+        prefetch_bytes(next, std::mem::size_of::<T>());
+    }
+}
+
+/// See [`prefetch`]: `len` bytes from `start`, which lie inside one allocation.
+#[inline(always)]
+fn prefetch_bytes(start: *const u8, len: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        let start = value as *const T as *const i8;
-        for offset in (0..std::mem::size_of_val(value).min(max)).step_by(64) {
+        // Each line the bytes touch, the last one too when they cross into it.
+        let skew = start as usize & 63;
+        let first = start.wrapping_sub(skew);
+        let lines = if len == 0 {
+            0
+        } else {
+            (skew + len).div_ceil(64)
+        };
+        for line in 0..lines {
             // SAFETY: a prefetch is a hint: it never faults, reads nothing into the program
-            // and writes nothing; SSE, which it needs, is part of every x86-64 processor. The
-            // address is inside `value`.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset)) };
+            // and writes nothing; SSE, which it needs, is part of every x86-64 processor.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(line * 64) as *const i8) };
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (value, max);
+    let _ = (start, len);
 }
 
 impl LoginRow<'_> {

@@ -91,6 +91,178 @@ impl std::fmt::Debug for Key {
     }
 }
 
+/// A map from keys to candidates (join tables: candidate ids, emails, accounts), built while
+/// applications and identities are read and then only looked up, once or more for every
+/// sign-in. Open addressing: a table of 8-byte slots, each a tag of the key's hash and the
+/// place of its entry, kept at most half full; the keys and their values in a list beside it
+/// in the order they came. A lookup reads one slot (the tag rules out the keys it is not
+/// without touching them; at a million keys the slot table is 16 MB where a table of keys in
+/// place is 80) and then one entry. Both can be asked for early ([`KeyMap::prefetch`]): a
+/// log in time order joins each row at a random place, and each would otherwise wait for
+/// memory twice.
+#[derive(Clone, Debug, Default)]
+pub struct KeyMap {
+    /// 0: empty; else the hash's tag (high half) and the entry's place plus one (low half).
+    slots: Vec<u64>,
+    entries: Vec<(Key, usize)>,
+}
+
+/// How far a key's lookup has been asked for (see [`KeyMap::prefetch`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fetch {
+    /// The slot where the key's search starts.
+    Slot,
+    /// The entries whose tags match in the slot's line, once the slot has arrived.
+    Entry,
+}
+
+impl KeyMap {
+    pub fn hash(bytes: &[u8]) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(bytes);
+        // Fx mixes its last word weakly into the high bits the slot is taken from.
+        let h = h.finish();
+        (h ^ (h >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    fn tag(hash: u64) -> u64 {
+        // Never 0, so a used slot is never 0.
+        (hash as u32 | 1) as u64
+    }
+
+    fn start(&self, hash: u64) -> usize {
+        // The high bits: the product's best mixed.
+        let bits = self.slots.len().trailing_zeros();
+        match bits {
+            0 => 0,
+            _ => (hash >> (64 - bits)) as usize,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Room for `more` keys without growing.
+    pub fn reserve(&mut self, more: usize) {
+        self.entries.reserve(more);
+        let want = (self.entries.len() + more)
+            .saturating_mul(2)
+            .next_power_of_two();
+        if want > self.slots.len() {
+            self.rehash(want);
+        }
+    }
+
+    fn rehash(&mut self, size: usize) {
+        self.slots = vec![0; size.max(16)];
+        let mask = self.slots.len() - 1;
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            let h = Self::hash(k.as_bytes());
+            let mut s = self.start(h);
+            while self.slots[s] != 0 {
+                s = (s + 1) & mask;
+            }
+            self.slots[s] = Self::tag(h) << 32 | (i as u64 + 1);
+        }
+    }
+
+    /// The slot holding `bytes`, or the empty slot where it would go.
+    fn find(&self, hash: u64, bytes: &[u8]) -> (usize, Option<usize>) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let tag = Self::tag(hash);
+        let mut s = self.start(hash);
+        loop {
+            let slot = self.slots[s];
+            if slot == 0 {
+                return (s, None);
+            }
+            let entry = (slot as u32 as usize).wrapping_sub(1);
+            if slot >> 32 == tag && self.entries[entry].0.as_bytes() == bytes {
+                return (s, Some(entry));
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    pub fn get(&self, bytes: &[u8]) -> Option<usize> {
+        self.get_hashed(Self::hash(bytes), bytes)
+    }
+
+    /// [`KeyMap::get`] with the key's [`KeyMap::hash`] worked out already.
+    pub fn get_hashed(&self, hash: u64, bytes: &[u8]) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        self.find(hash, bytes).1.map(|e| self.entries[e].1)
+    }
+
+    /// Maps `key` to `value`, replacing what it mapped to; `first`: only if it maps to nothing
+    /// yet. The value it maps to afterwards.
+    fn put(&mut self, key: Key, value: usize, first: bool) -> usize {
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
+            self.rehash((self.slots.len() * 2).max(16));
+        }
+        let h = Self::hash(key.as_bytes());
+        match self.find(h, key.as_bytes()) {
+            (_, Some(e)) => {
+                if !first {
+                    self.entries[e].1 = value;
+                }
+                self.entries[e].1
+            }
+            (s, None) => {
+                self.slots[s] = Self::tag(h) << 32 | (self.entries.len() as u64 + 1);
+                self.entries.push((key, value));
+                value
+            }
+        }
+    }
+
+    /// Maps `key` to `value` (the last value given wins, as `HashMap::insert`).
+    pub fn insert(&mut self, key: Key, value: usize) {
+        self.put(key, value, false);
+    }
+
+    /// Maps `key` to `value` unless it maps to something already (the first value given
+    /// wins, as `HashMap::entry(..).or_insert`); what it maps to.
+    pub fn insert_first(&mut self, key: Key, value: usize) -> usize {
+        self.put(key, value, true)
+    }
+
+    /// Asks for the memory a lookup of a key with this hash will read (see [`Fetch`]), without
+    /// waiting for it: no effect on any answer.
+    #[inline]
+    pub fn prefetch(&self, hash: u64, stage: Fetch) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let s = self.start(hash);
+        match stage {
+            Fetch::Slot => super::prefetch(&self.slots[s], 8),
+            Fetch::Entry => {
+                // The slots to the end of the line (a search rarely goes further).
+                let tag = Self::tag(hash);
+                let end = (s | 7).min(self.slots.len() - 1);
+                for &slot in &self.slots[s..=end] {
+                    if slot == 0 {
+                        break;
+                    }
+                    if slot >> 32 == tag {
+                        if let Some(e) = self.entries.get((slot as u32 as usize).wrapping_sub(1)) {
+                            super::prefetch(e, usize::MAX);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +293,100 @@ mod tests {
         assert_eq!(map.get("exactly-thirty-bytes-long-key".as_bytes()), None);
         assert_eq!(Key::new("x"), Key::from(String::from("x")));
         assert_ne!(Key::new("x"), Key::new("y"));
+    }
+
+    /// Random keys (short, long, not ASCII, sharing long prefixes), inserted with both
+    /// rules into maps grown from nothing or sized at once, answer as `HashMap`s do, for
+    /// keys present and absent, whatever was asked for early.
+    #[test]
+    fn key_maps_answer_as_hash_maps_do() {
+        use std::collections::HashMap;
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for i in 0..20_000u64 {
+            let r = next();
+            texts.push(match r % 5 {
+                0 => format!("user{}@corp.example", r % 4_000),
+                1 => format!("C{:07}", r % 9_000),
+                2 => format!("zoë.{}@例え.jp", r % 3_000),
+                3 => format!(
+                    "a-much-longer-account-name-{}@subsidiary.corp.example",
+                    r % 2_000
+                ),
+                _ => format!("{i}"),
+            });
+        }
+        for sized in [false, true] {
+            let (mut last, mut first) = (KeyMap::default(), KeyMap::default());
+            if sized {
+                last.reserve(texts.len());
+                first.reserve(texts.len());
+            }
+            let (mut want_last, mut want_first) = (HashMap::new(), HashMap::new());
+            for (i, t) in texts.iter().enumerate() {
+                last.insert(Key::new(t), i);
+                want_last.insert(t.clone(), i);
+                let got = first.insert_first(Key::new(t), i);
+                assert_eq!(got, *want_first.entry(t.clone()).or_insert(i), "{t}");
+            }
+            assert_eq!(last.len(), want_last.len());
+            assert_eq!(first.len(), want_first.len());
+            let mut probes: Vec<String> = texts.clone();
+            probes.extend(texts.iter().take(3_000).map(|t| format!("{t}x")));
+            probes.extend(["", "C", "user@corp.example"].map(String::from));
+            for p in &probes {
+                let h = KeyMap::hash(p.as_bytes());
+                for stage in [Fetch::Slot, Fetch::Entry] {
+                    last.prefetch(h, stage);
+                }
+                assert_eq!(last.get(p.as_bytes()), want_last.get(p).copied(), "{p}");
+                assert_eq!(last.get_hashed(h, p.as_bytes()), want_last.get(p).copied());
+                assert_eq!(first.get(p.as_bytes()), want_first.get(p).copied(), "{p}");
+            }
+        }
+        let empty = KeyMap::default();
+        empty.prefetch(KeyMap::hash(b"x"), Fetch::Entry);
+        assert_eq!(empty.get(b"x"), None);
+        assert!(empty.is_empty());
+    }
+
+    /// Keys whose searches start at one slot (the table's last, so searches wrap to its
+    /// start) are all found, and a key absent from a full run of slots is not.
+    #[test]
+    fn key_map_searches_run_past_taken_slots_and_wrap() {
+        let mut map = KeyMap::default();
+        map.reserve(8);
+        let size = map.slots.len();
+        let last = size - 1;
+        let mut same: Vec<String> = Vec::new();
+        let mut other = None;
+        for i in 0.. {
+            let t = format!("k{i}");
+            let start = map.start(KeyMap::hash(t.as_bytes()));
+            if start == last && same.len() < 5 {
+                same.push(t);
+            } else if start == last && other.is_none() {
+                other = Some(t);
+            }
+            if same.len() == 5 && other.is_some() {
+                break;
+            }
+        }
+        for (i, t) in same.iter().enumerate() {
+            map.insert(Key::new(t), i);
+        }
+        assert_eq!(map.slots.len(), size, "no growth");
+        for (i, t) in same.iter().enumerate() {
+            assert_eq!(map.get(t.as_bytes()), Some(i), "{t}");
+        }
+        assert_eq!(map.get(other.unwrap().as_bytes()), None);
+        // The run wrapped: the table's first slots are taken.
+        assert!(map.slots[0] != 0 && map.slots[3] != 0);
     }
 }

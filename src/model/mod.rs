@@ -10,5 +10,5 @@ mod source;
 
 pub use candidate::*;
 pub use finding::*;
-pub use key::Key;
+pub use key::{Fetch, Key, KeyMap};
 pub use source::*;

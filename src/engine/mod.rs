@@ -11,7 +11,7 @@ use crate::facts::watch::Watchlist;
 use crate::facts::{self, FactEnv, Facts};
 use crate::ingest::countries::Countries;
 use crate::ingest::format::{canonical_formats, AdaptNote, FormatDef, Kind};
-use crate::ingest::values::{norm_email, parse_bool, parse_ip};
+use crate::ingest::values::{lower, norm_email, parse_bool, parse_ip};
 use crate::ingest::{self, records, Fate, FileReport, Input, Opened};
 use crate::link::{self, Links};
 use crate::model::{
@@ -230,61 +230,63 @@ impl Index {
         found
     }
 
-    /// Joins by candidate_id, else account (identities file), else email.
+    /// Where [`Index::join`] looks for these values, in order: by candidate_id alone when
+    /// there is one; else the account (as an account of the identities file, then as an
+    /// email), then the email (as an email, then as an account: a work address the identities
+    /// file lists, such as a Teams or Zoom email).
+    fn probes<'s>(
+        &'s self,
+        id: Option<&'s str>,
+        account: Option<&'s str>,
+        email: Option<&'s str>,
+    ) -> [Option<(&'s KeyMap, Cow<'s, str>)>; 4] {
+        if let Some(id) = id {
+            return [
+                Some((&self.by_id, Cow::Borrowed(id.trim()))),
+                None,
+                None,
+                None,
+            ];
+        }
+        let as_account = |t: &'s str| Some((&self.by_account, lower(t.trim())));
+        let as_email = |t: &'s str| norm_email(t).map(|e| (&self.by_email, e));
+        [
+            account.and_then(as_account),
+            account.and_then(as_email),
+            email.and_then(as_email),
+            email.and_then(as_account),
+        ]
+    }
+
+    /// Joins by candidate_id, else account (identities file), else email (see
+    /// [`Index::probes`]).
     fn join(
         &self,
         id: Option<&str>,
         account: Option<&str>,
         email: Option<&str>,
     ) -> Result<usize, String> {
-        if let Some(id) = id {
-            return self
-                .by_id
-                .get(id.trim().as_bytes())
-                .ok_or_else(|| format!("candidate_id {id}"));
+        let probes = self.probes(id, account, email);
+        if let Some(i) = probes
+            .iter()
+            .flatten()
+            .find_map(|(map, key)| map.get(key.as_bytes()))
+        {
+            return Ok(i);
         }
-        if let Some(a) = account {
-            if let Some(i) = self.by_account.get(lower(a.trim()).as_bytes()) {
-                return Ok(i);
-            }
-            if let Some(i) = email_key(a).and_then(|e| self.by_email.get(e.as_bytes())) {
-                return Ok(i);
-            }
-        }
-        if let Some(e) = email {
-            if let Some(i) = email_key(e).and_then(|e| self.by_email.get(e.as_bytes())) {
-                return Ok(i);
-            }
-            // A work address the identities file lists as an account (a Teams or Zoom email).
-            if let Some(i) = self.by_account.get(lower(e.trim()).as_bytes()) {
-                return Ok(i);
-            }
-        }
-        Err(match (account, email) {
-            (Some(a), _) => format!("account {a}"),
-            (None, Some(e)) => format!("email {e}"),
-            (None, None) => "no candidate_id, account or email".into(),
+        Err(match (id, account, email) {
+            (Some(id), _, _) => format!("candidate_id {id}"),
+            (None, Some(a), _) => format!("account {a}"),
+            (None, None, Some(e)) => format!("email {e}"),
+            (None, None, None) => "no candidate_id, account or email".into(),
         })
     }
 
     /// Asks for the memory [`Index::join`] will read for these values (see [`Fetch`]): the
-    /// first place it looks in each table it will look in. No effect on any answer.
+    /// first place it looks in each table it may look in. No effect on any answer.
     fn warm(&self, id: Option<&str>, account: Option<&str>, email: Option<&str>, stage: Fetch) {
-        let ask = |map: &KeyMap, key: &str| map.prefetch(KeyMap::hash(key.as_bytes()), stage);
-        if let Some(id) = id {
-            return ask(&self.by_id, id.trim());
-        }
-        if let Some(a) = account {
-            ask(&self.by_account, &lower(a.trim()));
-            if let Some(e) = email_key(a) {
-                ask(&self.by_email, &e);
-            }
-        }
-        if let Some(e) = email {
-            if let Some(k) = email_key(e) {
-                ask(&self.by_email, &k);
-            }
-            ask(&self.by_account, &lower(e.trim()));
+        for (map, key) in self.probes(id, account, email).iter().flatten() {
+            map.prefetch(KeyMap::hash(key.as_bytes()), stage);
         }
     }
 }
@@ -306,21 +308,6 @@ impl ingest::Warm for WarmJoin<'_> {
     fn warm(&self, row: &ingest::Row<'_>, stage: Fetch) {
         let [id, account, email] = self.fields.map(|f| row.get(f));
         self.index.warm(id, account, email, stage);
-    }
-}
-
-/// An email as the email index keys it ([`norm_email`]), borrowed when it already is one.
-fn email_key(s: &str) -> Option<std::borrow::Cow<'_, str>> {
-    let t = s.trim().trim_matches(['<', '>']);
-    (t.contains('@') && t.len() > 2).then(|| lower(t))
-}
-
-/// `s` in lower case, borrowed when it already is (accounts usually are: a log in time order
-/// joins every row afresh, and this saved an allocation per row).
-fn lower(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        true => std::borrow::Cow::Owned(s.to_lowercase()),
-        false => std::borrow::Cow::Borrowed(s),
     }
 }
 
@@ -731,17 +718,17 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 Err(e) => return Fate::Rejected(e),
             };
             let id = a.get(app::CANDIDATE_ID).unwrap_or("");
-            if let Some(i) = index.by_id.get(id.as_bytes()) {
-                let line = candidates[i].app.fields.row.line;
+            let idx = candidates.len();
+            let first = index.by_id.insert_first(Key::new(id), idx);
+            if first != idx {
+                let line = candidates[first].app.fields.row.line;
                 return Fate::Rejected(format!(
                     "duplicate candidate_id {id} (first at line {line})"
                 ));
             }
             let id: Box<str> = id.into();
-            let idx = candidates.len();
-            index.by_id.insert(Key::new(&id), idx);
             if let Some(e) = a.get(app::EMAIL).and_then(norm_email) {
-                index.by_email.insert_first(e.into(), idx);
+                index.by_email.insert_first(Key::new(&e), idx);
             }
             let app_ip_info = a.ip.map(|ip| enricher.lookup(ip));
             candidates.push(Candidate {
@@ -833,25 +820,17 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         // A log in time order adds each row to another candidate: where it goes is asked for a
         // few rows early (see the sign-ins below).
         let mut fetched = (usize::MAX, usize::MAX);
-        type Read = (
-            Result<(usize, Result<crate::model::Interview, String>), String>,
-            FileReport,
-        );
-        let fold = |_: &ingest::Row<'_>,
-                    (read, scratch): Read,
-                    ahead: ingest::Ahead<'_, Read>,
-                    _: &_,
-                    report: &mut FileReport| {
-            if let Some((Ok((far, _)), _)) = ahead.far {
-                if *far != fetched.0 {
-                    crate::model::prefetch(&candidates[*far].interviews, 64);
-                    fetched.0 = *far;
+        input.for_each_prepared(prepare, |_, (read, scratch), ahead, _, report| {
+            if let Some(&(Ok((far, _)), _)) = ahead.far {
+                if far != fetched.0 {
+                    crate::model::prefetch(&candidates[far].interviews, 64);
+                    fetched.0 = far;
                 }
             }
-            if let Some((Ok((near, _)), _)) = ahead.near {
-                if *near != fetched.1 {
-                    crate::model::prefetch_next(&candidates[*near].interviews);
-                    fetched.1 = *near;
+            if let Some(&(Ok((near, _)), _)) = ahead.near {
+                if near != fetched.1 {
+                    crate::model::prefetch_next(&candidates[near].interviews);
+                    fetched.1 = near;
                 }
             }
             report.absorb_values(scratch);
@@ -864,8 +843,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 Ok((_, Err(e))) => Fate::Rejected(e),
                 Err(k) => Fate::Unmatched(k),
             }
-        };
-        input.for_each_prepared(prepare, fold);
+        });
     }
     // Sign-ins stream: each row is checked on its own (in parallel: join, timestamp, address,
     // flags), then folded, in file order, into its candidate's summary and dropped.
@@ -1154,27 +1132,21 @@ mod tests {
         }
     }
 
-    /// The join's email key is the email index's own ([`norm_email`]), borrowed when the
-    /// text is one already.
+    /// The email key is borrowed when the text is one already, and folded as lowercase
+    /// would fold it otherwise.
     #[test]
-    fn the_join_keys_emails_as_the_index_does() {
-        let texts = [
-            "jo@x.example",
-            "  Jo@X.Example ",
-            "<jo@x.example>",
-            " <ZOË@Example.org> ",
-            "İa@x.example",
-            "a@",
-            "@",
-            "@b",
-            "no-at-sign",
-            "<>",
-            "",
-        ];
-        for t in texts {
-            assert_eq!(email_key(t).map(String::from), norm_email(t), "{t:?}");
+    fn email_keys_are_borrowed_when_already_normal() {
+        let key = |t| norm_email(t).map(String::from);
+        assert!(matches!(norm_email("jo@x.example"), Some(Cow::Borrowed(_))));
+        assert!(matches!(
+            norm_email(" <jo@x.example> "),
+            Some(Cow::Borrowed(_))
+        ));
+        assert_eq!(key("  <ZOË@Example.org> "), Some("zoë@example.org".into()));
+        assert_eq!(key("İa@x.example"), Some("İa@x.example".to_lowercase()));
+        for not in ["a@", "@", "no-at-sign", "<>", ""] {
+            assert_eq!(key(not), None, "{not:?}");
         }
-        assert!(matches!(email_key("jo@x.example"), Some(Cow::Borrowed(_))));
     }
 
     /// A browser zone is absent, a zone, or given but no zone (which is still cited).

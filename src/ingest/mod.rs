@@ -488,10 +488,12 @@ struct Rows<'a, F> {
     warm: Option<&'a dyn Warm>,
 }
 
-/// Shown each row a few places before `prepare` sees it, in two stages (see [`Fetch`]), only
-/// so it can ask for memory that preparing the row will read: a sign-in log in time order
-/// joins each row at a random place in tables of a million keys. Rows whose values are not
-/// the record's own cells (an adapter's, or text that is not UTF-8) are not shown.
+/// Shown the rows of a batch a few places before `prepare` sees them, in two stages (see
+/// [`Fetch`]), only so it can ask for memory that preparing a row will read: a sign-in log in
+/// time order joins each row at a random place in tables of a million keys. Records that
+/// will be skipped or rejected may be shown too; records whose values are not their own cells
+/// (an adapter's, or text that is not UTF-8) are not, nor a batch's first few. A closure is a
+/// `Warm` that always wants rows.
 pub trait Warm: Sync {
     /// Whether rows are to be shown for now (asked on the thread that prepares them, before
     /// each row).
@@ -1013,10 +1015,14 @@ mod tests {
     }
 
     /// `warm` is shown each row `WARM_AHEAD` and `WARM_AHEAD / 2` places before its turn
-    /// within its batch (so every row but a batch's first few, whatever the threads), each
-    /// stage once, with the values `prepare` sees; what is folded is as without it.
+    /// within its batch: the row whose turn comes next on the same thread is the one that
+    /// many places back (so every row but a batch's first few is shown, whatever the
+    /// threads), each stage once, with the values `prepare` sees; what is folded is as
+    /// without it.
     #[test]
     fn rows_are_shown_to_warm_ahead_of_their_turn() {
+        use crate::model::identity;
+        use std::sync::Mutex;
         let dir = std::env::temp_dir().join(format!("hirescreen-warm-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("identities.csv");
@@ -1027,6 +1033,17 @@ mod tests {
         }
         std::fs::write(&path, text).unwrap();
         let formats = crate::engine::default_formats();
+        // What each thread did, in order: a row shown to `warm` at a stage, or prepared.
+        type Event = (std::thread::ThreadId, Option<Fetch>, u32, Option<String>);
+        let events: Mutex<Vec<Event>> = Mutex::new(Vec::new());
+        let log = |stage, row: &Row<'_>| {
+            let account = row.get(identity::ACCOUNT).map(str::to_string);
+            let me = std::thread::current().id();
+            events
+                .lock()
+                .unwrap()
+                .push((me, stage, row.at.line, account));
+        };
         let fold_all = |warm: Option<&dyn Warm>| {
             let Opened::Input(mut input) =
                 open(0, &path, "identities.csv", &formats, chrono_tz::UTC).unwrap()
@@ -1036,7 +1053,12 @@ mod tests {
             let mut seen = Vec::new();
             input.for_each_warmed(
                 warm,
-                |row, _| row.get(identity::ACCOUNT).map(str::to_string),
+                |row, _| {
+                    if warm.is_some() {
+                        log(None, row);
+                    }
+                    row.get(identity::ACCOUNT).map(str::to_string)
+                },
                 |row, account, _, _, _| {
                     seen.push((row.at.line, account));
                     Fate::Used
@@ -1044,12 +1066,7 @@ mod tests {
             );
             seen
         };
-        use crate::model::identity;
-        let shown = std::sync::Mutex::new(Vec::new());
-        let warm = |row: &Row<'_>, stage: Fetch| {
-            let account = row.get(identity::ACCOUNT).map(str::to_string);
-            shown.lock().unwrap().push((row.at.line, stage, account));
-        };
+        let warm = |row: &Row<'_>, stage: Fetch| log(Some(stage), row);
         let warmed = fold_all(Some(&warm));
         let plain = fold_all(None);
         let _ = std::fs::remove_dir_all(&dir);
@@ -1057,7 +1074,28 @@ mod tests {
         assert_eq!(plain.len(), rows);
         let account: std::collections::HashMap<u32, Option<String>> =
             plain.iter().cloned().collect();
-        let mut shown = shown.into_inner().unwrap();
+        let events = events.into_inner().unwrap();
+        const { assert!(WARM_AHEAD >= 2) };
+        let mut shown = Vec::new();
+        for (k, (me, stage, line, acc)) in events.iter().enumerate() {
+            let Some(stage) = stage else { continue };
+            assert_eq!(
+                Some(acc),
+                account.get(line),
+                "line {line}: the values prepare sees"
+            );
+            let ahead = match stage {
+                Fetch::Slot => WARM_AHEAD,
+                Fetch::Entry => WARM_AHEAD / 2,
+            } as u32;
+            let next = events[k + 1..].iter().find(|e| e.0 == *me && e.1.is_none());
+            assert_eq!(
+                next.map(|e| e.2 + ahead),
+                Some(*line),
+                "{stage:?} of line {line}"
+            );
+            shown.push((*line, *stage));
+        }
         shown.sort_by_key(|s| (s.0, s.1 == Fetch::Entry));
         for stage in [Fetch::Slot, Fetch::Entry] {
             let lines: Vec<u32> = shown.iter().filter(|s| s.1 == stage).map(|s| s.0).collect();
@@ -1070,13 +1108,6 @@ mod tests {
                 "{stage:?}: {}",
                 lines.len()
             );
-            assert!(
-                lines.iter().all(|l| account.contains_key(l)),
-                "only data rows"
-            );
-        }
-        for (line, _, acc) in &shown {
-            assert_eq!(Some(acc), account.get(line), "line {line}");
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 /// Normalises a header for matching: case, white space and punctuation folded to `_`.
@@ -399,13 +400,19 @@ fn parse_clock(t: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(h, m, s as u32)
 }
 
-/// Lower-cased, trimmed email; `None` when it has no `@`.
-pub fn norm_email(s: &str) -> Option<String> {
-    let t = s.trim().trim_matches(['<', '>']).to_lowercase();
-    if t.contains('@') && t.len() > 2 {
-        Some(t)
-    } else {
-        None
+/// Lower-cased, trimmed email, borrowed when the text already is one (a sign-in log's
+/// accounts usually are, and a log in time order joins every row afresh); `None` when it has
+/// no `@`.
+pub fn norm_email(s: &str) -> Option<Cow<'_, str>> {
+    let t = lower(s.trim().trim_matches(['<', '>']));
+    (t.contains('@') && t.len() > 2).then_some(t)
+}
+
+/// `s` in lower case, borrowed when it already is.
+pub fn lower(s: &str) -> Cow<'_, str> {
+    match s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        true => Cow::Owned(s.to_lowercase()),
+        false => Cow::Borrowed(s),
     }
 }
 

@@ -1,11 +1,10 @@
 //! Short texts compared often (join keys: candidate ids, emails, accounts; device ids) kept in
-//! place rather than on the heap when short, as most are. A sign-in log in time order joins
-//! every row afresh, at a random place in maps of a million keys, and checks each row's device
-//! against the candidate's: with the text on the heap, each comparison waited for memory
-//! twice (the slot, then the text); with the text in the slot, once.
+//! place rather than on the heap when short, as most are, and the join tables they key
+//! ([`KeyMap`]). A sign-in log in time order joins every row afresh, at a random place in
+//! tables of a million keys, and checks each row's device against the candidate's: a key's
+//! text on the heap would be one more wait for memory at each comparison.
 
-use std::borrow::Borrow;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 /// Longest key kept in place.
 const SHORT: usize = 30;
@@ -62,9 +61,7 @@ impl From<String> for Key {
     }
 }
 
-// Equality and hashing are the text's bytes', as `Borrow<[u8]>` requires: a map of keys is
-// looked up with the bytes of a `&str`, which spares each comparison the UTF-8 check of
-// `as_str` (a lookup in time order compares at least once).
+// Equality is the text's bytes' (no UTF-8 check of `as_str` at each comparison).
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
         self.as_bytes() == other.as_bytes()
@@ -72,18 +69,6 @@ impl PartialEq for Key {
 }
 
 impl Eq for Key {}
-
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_bytes().hash(state);
-    }
-}
-
-impl Borrow<[u8]> for Key {
-    fn borrow(&self) -> &[u8] {
-        self.as_bytes()
-    }
-}
 
 impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -194,7 +179,7 @@ impl KeyMap {
     }
 
     /// [`KeyMap::get`] with the key's [`KeyMap::hash`] worked out already.
-    pub fn get_hashed(&self, hash: u64, bytes: &[u8]) -> Option<usize> {
+    fn get_hashed(&self, hash: u64, bytes: &[u8]) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
         }
@@ -216,6 +201,12 @@ impl KeyMap {
                 self.entries[e].1
             }
             (s, None) => {
+                // An entry's place plus one fills the slot's low half; more keys than that
+                // (not a real export) would be read back wrongly, so it stops here.
+                assert!(
+                    self.entries.len() < u32::MAX as usize,
+                    "more than 2^32 join keys"
+                );
                 self.slots[s] = Self::tag(h) << 32 | (self.entries.len() as u64 + 1);
                 self.entries.push((key, value));
                 value
@@ -245,9 +236,11 @@ impl KeyMap {
         match stage {
             Fetch::Slot => super::prefetch(&self.slots[s], 8),
             Fetch::Entry => {
-                // The slots to the end of the line (a search rarely goes further).
+                // The slots to the end of the slot's memory line, which the first stage
+                // asked for (a search rarely goes further).
                 let tag = Self::tag(hash);
-                let end = (s | 7).min(self.slots.len() - 1);
+                let to_line_end = (63 - (&self.slots[s] as *const u64 as usize & 63)) / 8;
+                let end = (s + to_line_end).min(self.slots.len() - 1);
                 for &slot in &self.slots[s..=end] {
                     if slot == 0 {
                         break;
@@ -266,8 +259,9 @@ impl KeyMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rustc_hash::FxHashMap;
 
+    /// Keys up to 30 bytes sit in place, longer ones on the heap; both read back whole and
+    /// compare by their text, and a key map finds each by its bytes.
     #[test]
     fn keys_short_and_long_read_back_and_are_found_by_their_bytes() {
         let texts = [
@@ -279,20 +273,36 @@ mod tests {
             "thirty-one-bytes-long-key-here!",
             "a-much-longer-account-name@subsidiary.corp.example",
         ];
-        let mut map: FxHashMap<Key, usize> = FxHashMap::default();
+        let mut map = KeyMap::default();
         for (i, t) in texts.iter().enumerate() {
             let k = Key::new(t);
             assert_eq!(k.as_str(), *t);
+            assert_eq!(k.as_bytes(), t.as_bytes());
             assert_eq!(matches!(k, Key::Short { .. }), t.len() <= SHORT, "{t}");
             map.insert(k, i);
         }
         for (i, t) in texts.iter().enumerate() {
-            assert_eq!(map.get(t.as_bytes()), Some(&i), "{t}");
+            assert_eq!(map.get(t.as_bytes()), Some(i), "{t}");
         }
         assert_eq!(map.get("C0000002".as_bytes()), None);
         assert_eq!(map.get("exactly-thirty-bytes-long-key".as_bytes()), None);
         assert_eq!(Key::new("x"), Key::from(String::from("x")));
         assert_ne!(Key::new("x"), Key::new("y"));
+        let long = texts[6];
+        assert_ne!(Key::new(long), Key::new(&long[..long.len() - 1]));
+    }
+
+    /// A slot's tag only rules keys out: a key whose search meets a slot of the same tag
+    /// is still compared whole (asked with another key's hash, as a collision of tags would
+    /// be, it is not found).
+    #[test]
+    fn a_matching_tag_is_not_a_match() {
+        let mut map = KeyMap::default();
+        map.insert(Key::new("a@x.example"), 1);
+        let h = KeyMap::hash(b"a@x.example");
+        assert_eq!(map.get_hashed(h, b"a@x.example"), Some(1));
+        assert_eq!(map.get_hashed(h, b"b@x.example"), None);
+        assert_eq!(map.get_hashed(h, b"a@x.exampl"), None);
     }
 
     /// Random keys (short, long, not ASCII, sharing long prefixes), inserted with both

@@ -603,20 +603,11 @@ fn name_bucket(cands: &[Candidate], opts: &LinkOptions, members: &[u32], out: &m
     for (p, &i) in members.iter().enumerate() {
         for &j in &members[p + 1..] {
             let (ci, cj) = (&cands[i as usize], &cands[j as usize]);
-            let (Some(x), Some(y)) = (ci.app.get(app::FULL_NAME), cj.app.get(app::FULL_NAME))
-            else {
-                continue;
-            };
-            // Each member's tokens come from the thread's memory of recent names; the same
-            // text up to ASCII case scores as `names::similarity` scores it.
+            // Each member's tokens come from the thread's memory of recent names.
             let (Some(tx), Some(ty)) = (name_tokens(ci), name_tokens(cj)) else {
                 continue;
             };
-            let s = match x.eq_ignore_ascii_case(y) {
-                true if tx.is_empty() => 0.0,
-                true => 1.0,
-                false => names::similarity_tokens(&tx, &ty),
-            };
+            let s = names::similarity_tokens(&tx, &ty);
             if s >= opts.name_similarity {
                 out.push(make_link(
                     cands,
@@ -736,11 +727,12 @@ mod tests {
         assert_eq!(opts.ip_min_uses, 2);
         let want = text(&[(0, "2001:db8::1"), (1, "198.51.100.7")]);
         assert_eq!(values(KeyKind::LoginIp, &c, &opts), want);
-        let mut seen = Vec::new();
-        for_each_value(KeyKind::LoginIp, &c, &opts, |k, v| {
-            seen.push((k, v.to_string()))
-        });
-        assert_eq!(seen, want);
+        // What linking reads back one value at a time: the VPN exit (group 2) and the
+        // address used once (3) are no values.
+        let at = |c: &Candidate, aux| value_at(KeyKind::LoginIp, c, &opts, aux);
+        assert_eq!(at(&c, 0).as_deref(), Some("2001:db8::1"));
+        assert_eq!(at(&c, 1).as_deref(), Some("198.51.100.7"));
+        assert_eq!((at(&c, 2), at(&c, 3), at(&c, APP_IP)), (None, None, None));
         // The application was sent from the address used once: with it, twice.
         c.app.ip = Some(once);
         c.app.applied_at = Some(1_700_000_000);
@@ -754,6 +746,9 @@ mod tests {
                 (APP_IP, "192.0.2.1")
             ])
         );
+        assert_eq!(at(&c, 3).as_deref(), Some("192.0.2.1"));
+        assert_eq!(at(&c, APP_IP).as_deref(), Some("192.0.2.1"));
+        assert_eq!(at(&c, 4), None);
     }
 
     #[test]

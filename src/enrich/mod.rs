@@ -330,8 +330,20 @@ mod tests {
         let mut e = Enricher::new(&geo, &lists);
         let mut x: u64 = 11;
         let mut located = 0;
-        for _ in 0..20_000 {
+        let mut asked: Vec<IpAddr> = Vec::new();
+        for n in 0..20_000 {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            // Every tenth lookup asks again for an address asked about a while ago (the
+            // per-address cache's answer).
+            if n % 10 == 9 {
+                let again = asked[asked.len() - 1 - (x >> 40) as usize % asked.len().min(100)];
+                assert_eq!(
+                    *e.lookup(again),
+                    lookup_uncached(&geo, &lists, again),
+                    "{again}"
+                );
+                continue;
+            }
             // Mostly the /16s the samples' addresses fall in (and /24s inside some), a few
             // anywhere.
             const SIXTEENS: [u32; 14] = [
@@ -344,6 +356,7 @@ mod tests {
                 None => r & 0xffff_0000,
             };
             let ip = IpAddr::from(std::net::Ipv4Addr::from(high | (r & 0xffff)));
+            asked.push(ip);
             let got = e.lookup(ip);
             assert_eq!(*got, lookup_uncached(&geo, &lists, ip), "{ip}");
             located += got.country.is_some() as u32;

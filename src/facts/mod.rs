@@ -1153,23 +1153,26 @@ mod tests {
         let seoul = city("Seoul", "KR", 37.57, 126.98);
         let vpn = crate::model::IpInfo {
             vpn: true,
-            ..seoul.clone()
+            ..city("Tokyo", "JP", 35.68, 139.69)
         };
         let centroid = crate::model::IpInfo {
             city: None,
             ..seoul.clone()
         };
-        // Houston, then London 10 h later (fast), then a VPN exit and a country centroid in
-        // Korea (neither counts), then Paris a day later (slow): the fastest pair is
-        // Houston -> London, and the pairs around the skipped sign-ins are consecutive.
+        // Houston, then London 10 h later (fast), then a VPN exit in Japan and a country
+        // centroid in Korea (neither counts for speed), then Paris a day later (slow): the
+        // fastest pair is Houston -> London.
         let c = signed_in_with(&[
             (0, houston.clone()),
             (10, london.clone()),
-            (11, vpn),
-            (12, centroid),
+            (11, vpn.clone()),
+            (12, centroid.clone()),
             (34, paris),
         ]);
         let f = derive(&c, &env);
+        // Countries within a day: Great Britain, Korea (the centroid is a direct sign-in)
+        // and France; not Japan, seen only through the VPN.
+        assert_eq!(f.values[MAX_COUNTRIES_24H], Fact::Int(3));
         let km = distance_km(29.76, -95.37, 51.51, -0.13);
         assert_eq!(f.values[MAX_SPEED_KMH], Fact::Float((km / 10.0).round()));
         assert_eq!(
@@ -1181,6 +1184,21 @@ mod tests {
         );
         let lines: Vec<u32> = f.prov[SPEED_PAIR].iter().map(|s| s.line).collect();
         assert_eq!(lines, [2, 3]);
+        // The skipped sign-ins sit between the two of a pair: London, then New York 4 h
+        // later, is the fastest.
+        let new_york = city("New York", "US", 40.71, -74.01);
+        let c = signed_in_with(&[
+            (0, houston.clone()),
+            (10, london.clone()),
+            (11, vpn),
+            (12, centroid),
+            (14, new_york),
+        ]);
+        let f = derive(&c, &env);
+        let km = distance_km(51.51, -0.13, 40.71, -74.01);
+        assert_eq!(f.values[MAX_SPEED_KMH], Fact::Float((km / 4.0).round()));
+        let lines: Vec<u32> = f.prov[SPEED_PAIR].iter().map(|s| s.line).collect();
+        assert_eq!(lines, [3, 6]);
         // Two located sign-ins closer than 500 km: a speed of 0, and no pair.
         let c = signed_in_with(&[(0, london), (1, city("Paris", "FR", 48.86, 2.35))]);
         let f = derive(&c, &env);

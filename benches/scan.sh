@@ -14,10 +14,12 @@ if [ ! -f "$DIR/applications.csv" ]; then
   target/release/examples/gen --out "$DIR" --candidates "$N" --seed "$SEED" >/dev/null
 fi
 # ORDER=time scans the same corpus with sign-ins and interviews sorted by time, as real
-# exports are (the generator writes each account's rows together, which is kinder to caches).
+# exports are (the generator writes each candidate's rows together, which is kinder to caches).
 # The sorted copy is written once, beside the corpus, in $DIR-time.
 if [ "${ORDER:-grouped}" = time ]; then
-  if [ ! -f "$DIR-time/logins.csv" ] || [ -L "$DIR-time/interviews.csv" ]; then
+  # Redone when a sort was cut short (a sorted file is written under .part, then renamed).
+  if [ ! -f "$DIR-time/logins.csv" ] || [ ! -f "$DIR-time/interviews.csv" ] \
+    || [ -L "$DIR-time/interviews.csv" ]; then
     mkdir -p "$DIR-time"
     for f in applications.csv identities.csv watchlist.csv geo; do
       ln -sfn "$DIR/$f" "$DIR-time/$f"

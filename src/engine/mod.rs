@@ -837,7 +837,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             match read {
                 Ok((idx, Ok(mut iv))) => {
                     iv.ip_info = iv.ip.map(|ip| enricher.lookup(ip));
-                    candidates[idx].interviews.push(iv);
+                    crate::few::push_tight(&mut candidates[idx].interviews, iv);
                     Fate::Used
                 }
                 Ok((_, Err(e))) => Fate::Rejected(e),

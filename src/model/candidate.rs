@@ -500,21 +500,21 @@ impl LoginTrail {
             if let Some(e) = self.browser_tzs.iter_mut().find(|(z, _)| *z == btz) {
                 e.1 += 1;
             } else if self.browser_tzs.len() < Self::MAX_TZS {
-                self.browser_tzs.push((btz, 1));
+                crate::few::push_tight(&mut self.browser_tzs, (btz, 1));
             }
         }
         if let Some(d) = l.device_id {
             if self.devices.len() < Self::MAX_DEVICES
                 && !self.devices.iter().any(|x| x.as_bytes() == d.as_bytes())
             {
-                self.devices.push(Key::new(d));
-                self.device_first.push(l.row.cell(0));
+                crate::few::push_tight(&mut self.devices, Key::new(d));
+                crate::few::push_tight(&mut self.device_first, l.row.cell(0));
             }
         }
         let gi = match self.groups.iter().position(|g| g.ip == l.ip) {
             Some(i) => Some(i),
             None if self.groups.len() < Self::MAX_GROUPS => {
-                self.groups.push(IpGroup {
+                let group = IpGroup {
                     ip: l.ip,
                     info: info(),
                     count: 0,
@@ -524,7 +524,8 @@ impl LoginTrail {
                     first: l.row.cell(l.ip_col),
                     remote_tools: 0,
                     unmanaged: 0,
-                });
+                };
+                crate::few::push_tight(&mut self.groups, group);
                 Some(self.groups.len() - 1)
             }
             None => None,

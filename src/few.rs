@@ -58,7 +58,10 @@ mod tests {
         assert_eq!(&caps[..4], &[1, 2, 3, 4]);
         // Past four, the usual amortised growth: each time room runs out it at least doubles.
         for k in 4..caps.len() {
-            assert!(caps[k] == caps[k - 1] || caps[k] >= 2 * caps[k - 1], "{caps:?}");
+            assert!(
+                caps[k] == caps[k - 1] || caps[k] >= 2 * caps[k - 1],
+                "{caps:?}"
+            );
         }
         assert!(caps[4] >= 8, "{caps:?}");
     }

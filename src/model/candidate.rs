@@ -81,16 +81,21 @@ pub mod watch {
 /// every row of one file.
 pub type ColumnNumbers = Arc<[u32]>;
 
-/// A row's canonical values by field index; an empty value is unknown. Packed: all values in
-/// one string with their end offsets, two allocations per row whatever its width (a row of
-/// 28 values was 29 allocations, and rows are most of a scan's memory).
+/// A row's canonical values by field index; an empty value is unknown. Packed in one
+/// allocation per row whatever its width: each value's end offset, in as few bytes as the
+/// row's text needs (one byte for a row of under 256 bytes, two under 64 KiB, else four),
+/// then all the values' text. Rows are most of a scan's memory: a row of 28 values had been
+/// 29 allocations, then two (the text, and four bytes per end).
 #[derive(Clone, Debug)]
 pub struct Fields {
     pub row: RowRef,
     pub cols: ColumnNumbers,
-    text: Box<str>,
-    /// `ends[i]` is where value `i` ends in `text` (it starts where value `i - 1` ends).
-    ends: Box<[u32]>,
+    /// The ends (`width` bytes each, little-endian), then the text.
+    packed: Box<[u8]>,
+    /// How many values (ends) there are.
+    n: u32,
+    /// Bytes per end: 1, 2 or 4.
+    width: u8,
 }
 
 impl Fields {
@@ -99,38 +104,72 @@ impl Fields {
         cols: ColumnNumbers,
         values: impl IntoIterator<Item = Option<&'v str>>,
     ) -> Fields {
-        // Sized exactly first (growing the string, then shrinking it into a box, was a
-        // visible share of reading applications and interviews), the values gathered on the
-        // stack: a row has at most 28 canonical fields.
+        // Sized exactly first, the values gathered on the stack: a row has at most 28
+        // canonical fields.
         let values = values.into_iter().map(|v| v.unwrap_or(""));
         crate::few::gathered::<32, _>(values, |values| {
-            let mut text = String::with_capacity(values.iter().map(|v| v.len()).sum());
-            let mut ends = Vec::with_capacity(values.len());
-            for v in values.iter() {
-                text.push_str(v);
-                ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+            let mut len: usize = values.iter().map(|v| v.len()).sum();
+            let mut values: &[&str] = values;
+            // Past 4 GB in one row (not a real export) every value reads as unknown.
+            if len > u32::MAX as usize {
+                len = 0;
+                values = &[];
             }
-            // Past 4 GB in one row (not a real export) later values read as unknown.
-            if text.len() > u32::MAX as usize {
-                text.truncate(0);
-                ends.iter_mut().for_each(|e| *e = 0);
+            let width: u8 = match len {
+                0..=0xFF => 1,
+                0x100..=0xFFFF => 2,
+                _ => 4,
+            };
+            let n = values.len();
+            let mut packed = Vec::with_capacity(n * width as usize + len);
+            let mut end = 0usize;
+            for v in values {
+                end += v.len();
+                packed.extend_from_slice(&(end as u32).to_le_bytes()[..width as usize]);
+            }
+            for v in values {
+                packed.extend_from_slice(v.as_bytes());
             }
             Fields {
                 row,
                 cols,
-                text: text.into(),
-                ends: ends.into(),
+                packed: packed.into_boxed_slice(),
+                n: n as u32,
+                width,
             }
         })
     }
 
+    /// Where value `i` ends in the text.
+    fn end(&self, i: usize) -> usize {
+        let w = self.width as usize;
+        let b = &self.packed[i * w..(i + 1) * w];
+        match b {
+            [x] => *x as usize,
+            [x, y] => u16::from_le_bytes([*x, *y]) as usize,
+            _ => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize,
+        }
+    }
+
     pub fn get(&self, field: usize) -> Option<&str> {
-        let end = *self.ends.get(field)? as usize;
+        if field >= self.n as usize {
+            return None;
+        }
+        let end = self.end(field);
         let start = match field {
             0 => 0,
-            _ => self.ends[field - 1] as usize,
+            _ => self.end(field - 1),
         };
-        (end > start).then(|| &self.text[start..end])
+        if end <= start {
+            return None;
+        }
+        let text = &self.packed[self.n as usize * self.width as usize..];
+        let value = &text[start..end];
+        // SAFETY: `new` wrote the text as the values' UTF-8 bytes one after another and each
+        // end where a value ends, so `start..end` is exactly one whole value: valid UTF-8.
+        // Nothing else writes `packed`.
+        debug_assert!(std::str::from_utf8(value).is_ok());
+        Some(unsafe { std::str::from_utf8_unchecked(value) })
     }
 
     /// The cell a field came from; the whole row when the file had no such column.
@@ -634,6 +673,50 @@ mod tests {
         );
         assert_eq!((0..40).map(|i| w.get(i).unwrap()).collect::<Vec<_>>(), wide);
         assert_eq!(f.cell(2).column, 3);
+    }
+
+    /// Ends take one, two or four bytes as the row's text needs; every value reads back at
+    /// each width, at the edges of each (255/256 and 65,535/65,536 bytes of text), with
+    /// empty values before, between and after, and characters of two to four bytes.
+    #[test]
+    fn packed_fields_read_back_at_every_width() {
+        let row = RowRef { file: 0, line: 2 };
+        for total in [
+            0usize, 1, 254, 255, 256, 300, 65_535, 65_536, 70_000, 200_000,
+        ] {
+            // Five values: empty, a word, empty, a filler sized to make `total`, "é中😀".
+            let tail = "é中😀";
+            let fixed = "Olena".len() + tail.len();
+            let filler = "x".repeat(total.saturating_sub(fixed));
+            let values = [
+                None,
+                Some("Olena"),
+                Some(""),
+                Some(filler.as_str()),
+                Some(tail),
+            ];
+            let f = Fields::new(row, vec![1, 2, 3, 4, 5].into(), values);
+            let want = [
+                None,
+                Some("Olena"),
+                None,
+                (!filler.is_empty()).then_some(filler.as_str()),
+                Some(tail),
+            ];
+            for (i, w) in want.iter().enumerate() {
+                assert_eq!(f.get(i), *w, "value {i} of a row of {total} bytes");
+            }
+            assert_eq!(f.get(5), None);
+            let text = fixed + filler.len();
+            let width = if text < 256 {
+                1
+            } else if text < 65_536 {
+                2
+            } else {
+                4
+            };
+            assert_eq!(f.packed.len(), 5 * width + text, "{total}");
+        }
     }
 
     /// The local hour agrees with chrono's zoned time in every zone: around this year's

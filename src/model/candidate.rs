@@ -90,7 +90,8 @@ pub type ColumnNumbers = Arc<[u32]>;
 pub struct Fields {
     pub row: RowRef,
     pub cols: ColumnNumbers,
-    /// The ends (`width` bytes each, little-endian), then the text.
+    /// The ends (`width` bytes each, little-endian), then the text, then three bytes of
+    /// padding.
     packed: Box<[u8]>,
     /// How many values (ends) there are.
     n: u32,
@@ -121,15 +122,24 @@ impl Fields {
                 _ => 4,
             };
             let n = values.len();
-            let mut packed = Vec::with_capacity(n * width as usize + len);
+            let mut packed = Vec::with_capacity(n * width as usize + len + 3);
             let mut end = 0usize;
-            for v in values {
-                end += v.len();
-                packed.extend_from_slice(&(end as u32).to_le_bytes()[..width as usize]);
+            let mut ends = |put: &mut dyn FnMut(&mut Vec<u8>, usize)| {
+                for v in values {
+                    end += v.len();
+                    put(&mut packed, end);
+                }
+            };
+            match width {
+                1 => ends(&mut |p, e| p.push(e as u8)),
+                2 => ends(&mut |p, e| p.extend_from_slice(&(e as u16).to_le_bytes())),
+                _ => ends(&mut |p, e| p.extend_from_slice(&(e as u32).to_le_bytes())),
             }
             for v in values {
                 packed.extend_from_slice(v.as_bytes());
             }
+            // So that an end is always read as four bytes (see `get`).
+            packed.extend_from_slice(&[0; 3]);
             Fields {
                 row,
                 cols,
@@ -140,31 +150,25 @@ impl Fields {
         })
     }
 
-    /// Where value `i` ends in the text.
-    fn end(&self, i: usize) -> usize {
-        let w = self.width as usize;
-        let b = &self.packed[i * w..(i + 1) * w];
-        match b {
-            [x] => *x as usize,
-            [x, y] => u16::from_le_bytes([*x, *y]) as usize,
-            _ => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize,
-        }
-    }
-
+    #[inline]
     pub fn get(&self, field: usize) -> Option<&str> {
         if field >= self.n as usize {
             return None;
         }
-        let end = self.end(field);
-        let start = match field {
-            0 => 0,
-            _ => self.end(field - 1),
+        let (p, w) = (&*self.packed, self.width as usize);
+        // Where value `i` ends in the text: four bytes read from its place, the bytes past
+        // its width masked off (`new` pads the end so that four bytes are always there).
+        let mask = u32::MAX >> (32 - 8 * w);
+        let at = |i: usize| {
+            let b = &p[i * w..i * w + 4];
+            (u32::from_le_bytes([b[0], b[1], b[2], b[3]]) & mask) as usize
         };
+        let (start, end) = (field.checked_sub(1).map_or(0, at), at(field));
         if end <= start {
             return None;
         }
-        let text = &self.packed[self.n as usize * self.width as usize..];
-        let value = &text[start..end];
+        let text_at = self.n as usize * w;
+        let value = &p[text_at + start..text_at + end];
         // SAFETY: `new` wrote the text as the values' UTF-8 bytes one after another and each
         // end where a value ends, so `start..end` is exactly one whole value: valid UTF-8.
         // Nothing else writes `packed`.
@@ -715,7 +719,7 @@ mod tests {
             } else {
                 4
             };
-            assert_eq!(f.packed.len(), 5 * width + text, "{total}");
+            assert_eq!(f.packed.len(), 5 * width + text + 3, "{total}");
         }
     }
 

@@ -111,8 +111,9 @@ impl Fields {
         crate::few::gathered::<32, _>(values, |values| {
             let mut len: usize = values.iter().map(|v| v.len()).sum();
             let mut values: &[&str] = values;
-            // Past 4 GB in one row (not a real export) every value reads as unknown.
-            if len > u32::MAX as usize {
+            // Past 4 GB in one row, or 4 G values (not a real export), every value reads as
+            // unknown: ends and the count must fit in 32 bits for `get` to find a value.
+            if len > u32::MAX as usize || values.len() > u32::MAX as usize {
                 len = 0;
                 values = &[];
             }

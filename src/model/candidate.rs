@@ -689,7 +689,7 @@ mod tests {
         for total in [
             0usize, 1, 254, 255, 256, 300, 65_535, 65_536, 70_000, 200_000,
         ] {
-            // Five values: empty, a word, empty, a filler sized to make `total`, "é中😀".
+            // Six values: empty, a word, empty, a filler sized to make `total`, "é中😀", empty.
             let tail = "é中😀";
             let fixed = "Olena".len() + tail.len();
             let filler = "x".repeat(total.saturating_sub(fixed));
@@ -699,19 +699,21 @@ mod tests {
                 Some(""),
                 Some(filler.as_str()),
                 Some(tail),
+                Some(""),
             ];
-            let f = Fields::new(row, vec![1, 2, 3, 4, 5].into(), values);
+            let f = Fields::new(row, vec![1, 2, 3, 4, 5, 6].into(), values);
             let want = [
                 None,
                 Some("Olena"),
                 None,
                 (!filler.is_empty()).then_some(filler.as_str()),
                 Some(tail),
+                None,
             ];
             for (i, w) in want.iter().enumerate() {
                 assert_eq!(f.get(i), *w, "value {i} of a row of {total} bytes");
             }
-            assert_eq!(f.get(5), None);
+            assert_eq!(f.get(6), None, "past the last value");
             let text = fixed + filler.len();
             let width = if text < 256 {
                 1
@@ -720,7 +722,7 @@ mod tests {
             } else {
                 4
             };
-            assert_eq!(f.packed.len(), 5 * width + text + 3, "{total}");
+            assert_eq!(f.packed.len(), 6 * width + text + 3, "{total}");
         }
     }
 

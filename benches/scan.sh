@@ -3,7 +3,8 @@
 # merely parsing the same files. Usage: benches/scan.sh [CANDIDATES] (default 100000).
 # Logins and interviews scale with the generator's defaults (20 and 3 per candidate).
 # Writes the corpus to $DIR (default /tmp/hirescreen-bench-N) and keeps it for reruns.
-# RUNS=n repeats the timing (see below); ORDER=time sorts the sign-ins and the interviews by time first.
+# RUNS=n repeats the timing (see below); ORDER=time sorts the sign-ins and the interviews by
+# time first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -17,9 +18,11 @@ fi
 # exports are (the generator writes each candidate's rows together, which is kinder to caches).
 # The sorted copy is written once, beside the corpus, in $DIR-time.
 if [ "${ORDER:-grouped}" = time ]; then
-  # Redone when a sort was cut short (a sorted file is written under .part, then renamed).
+  # Redone when a sort was cut short (a sorted file is written under .part, then renamed) or
+  # the corpus was written again after it.
   if [ ! -f "$DIR-time/logins.csv" ] || [ ! -f "$DIR-time/interviews.csv" ] \
-    || [ -L "$DIR-time/interviews.csv" ]; then
+    || [ -L "$DIR-time/interviews.csv" ] || [ "$DIR/logins.csv" -nt "$DIR-time/logins.csv" ] \
+    || [ "$DIR/interviews.csv" -nt "$DIR-time/interviews.csv" ]; then
     mkdir -p "$DIR-time"
     for f in applications.csv identities.csv watchlist.csv geo; do
       ln -sfn "$DIR/$f" "$DIR-time/$f"

@@ -19,19 +19,22 @@ fn col(cols: &ColumnNumbers, f: usize) -> u32 {
     cols.get(f).copied().unwrap_or(0)
 }
 
-/// A country cell as ISO alpha-2; unknown, with a warning, when it names no country.
+/// Application field `f`, a country cell, as ISO alpha-2; unknown, with a warning at the
+/// cell, when it names no country.
 fn folded_country<'v>(
     raw: Option<&'v str>,
+    f: usize,
     countries: &'v Countries,
     report: &mut FileReport,
-    (line, column): (u32, u32),
-    label: &str,
+    line: u32,
+    cols: &ColumnNumbers,
 ) -> Option<&'v str> {
     let raw = raw?;
     let code = countries.iso2(raw);
     if code.is_none() {
+        let label = app::FIELDS[f];
         let msg = format!("{label} {raw:?} is not a country this tool knows; left unknown");
-        report.warn_value(line, column, &msg);
+        report.warn_value(line, col(cols, f), &msg);
     }
     code
 }
@@ -51,12 +54,8 @@ pub fn application(
     // Country cells are folded to their codes before the row is packed.
     let line = row.at.line;
     let mut values: [Option<&str>; app::FIELDS.len()] = std::array::from_fn(|f| row.get(f));
-    for (f, label) in [
-        (app::CLAIMED_COUNTRY, "claimed_country"),
-        (app::ID_DOC_COUNTRY, "id_doc_country"),
-        (app::PAYMENT_COUNTRY, "payment_country"),
-    ] {
-        values[f] = folded_country(values[f], countries, report, (line, col(cols, f)), label);
+    for f in [app::CLAIMED_COUNTRY, app::ID_DOC_COUNTRY, app::PAYMENT_COUNTRY] {
+        values[f] = folded_country(values[f], f, countries, report, line, cols);
     }
     // Citizenship is free text more often than a code: fold it only when it is a country.
     if let Some(code) = values[app::CITIZENSHIP].and_then(|c| countries.iso2(c)) {

@@ -600,14 +600,19 @@ fn ip_bucket(cands: &[Candidate], opts: &LinkOptions, bucket: &[Entry], out: &mu
 }
 
 fn name_bucket(cands: &[Candidate], opts: &LinkOptions, members: &[u32], out: &mut Vec<Link>) {
+    // Each member's name split once for all its pairs (a bucket may hold more names than the
+    // thread's memory of recent names).
+    let split: Vec<_> = members
+        .iter()
+        .map(|&i| name_tokens(&cands[i as usize]))
+        .collect();
     for (p, &i) in members.iter().enumerate() {
-        for &j in &members[p + 1..] {
+        for (q, &j) in members.iter().enumerate().skip(p + 1) {
             let (ci, cj) = (&cands[i as usize], &cands[j as usize]);
-            // Each member's tokens come from the thread's memory of recent names.
-            let (Some(tx), Some(ty)) = (name_tokens(ci), name_tokens(cj)) else {
+            let (Some(tx), Some(ty)) = (&split[p], &split[q]) else {
                 continue;
             };
-            let s = names::similarity_tokens(&tx, &ty);
+            let s = names::similarity_tokens(tx, ty);
             if s >= opts.name_similarity {
                 out.push(make_link(
                     cands,

@@ -234,28 +234,33 @@ impl Index {
     /// there is one; else the account (as an account of the identities file, then as an
     /// email), then the email (as an email, then as an account: a work address the identities
     /// file lists, such as a Teams or Zoom email).
+    /// Each key is built only when the lookups before it have missed.
     fn probes<'s>(
         &'s self,
         id: Option<&'s str>,
         account: Option<&'s str>,
         email: Option<&'s str>,
-    ) -> [Option<(&'s KeyMap, Cow<'s, str>)>; 4] {
-        if let Some(id) = id {
-            return [
-                Some((&self.by_id, Cow::Borrowed(id.trim()))),
-                None,
-                None,
-                None,
-            ];
-        }
-        let as_account = |t: &'s str| Some((&self.by_account, lower(t.trim())));
-        let as_email = |t: &'s str| norm_email(t).map(|e| (&self.by_email, e));
-        [
-            account.and_then(as_account),
-            account.and_then(as_email),
-            email.and_then(as_email),
-            email.and_then(as_account),
-        ]
+    ) -> impl Iterator<Item = (&'s KeyMap, Cow<'s, str>)> + 's {
+        let by_id = id.map(|id| (&self.by_id, Cow::Borrowed(id.trim())));
+        let others = match id {
+            Some(_) => [None; 4],
+            None => [
+                (account, false),
+                (account, true),
+                (email, true),
+                (email, false),
+            ]
+            .map(|(text, as_email)| text.map(|t| (t, as_email))),
+        };
+        by_id.into_iter().chain(
+            others
+                .into_iter()
+                .flatten()
+                .filter_map(move |(t, as_email)| match as_email {
+                    true => norm_email(t).map(|e| (&self.by_email, e)),
+                    false => Some((&self.by_account, lower(t.trim()))),
+                }),
+        )
     }
 
     /// Joins by candidate_id, else account (identities file), else email (see
@@ -266,10 +271,8 @@ impl Index {
         account: Option<&str>,
         email: Option<&str>,
     ) -> Result<usize, String> {
-        let probes = self.probes(id, account, email);
-        if let Some(i) = probes
-            .iter()
-            .flatten()
+        if let Some(i) = self
+            .probes(id, account, email)
             .find_map(|(map, key)| map.get(key.as_bytes()))
         {
             return Ok(i);
@@ -285,7 +288,7 @@ impl Index {
     /// Asks for the memory [`Index::join`] will read for these values (see [`Fetch`]): the
     /// first place it looks in each table it may look in. No effect on any answer.
     fn warm(&self, id: Option<&str>, account: Option<&str>, email: Option<&str>, stage: Fetch) {
-        for (map, key) in self.probes(id, account, email).iter().flatten() {
+        for (map, key) in self.probes(id, account, email) {
             map.prefetch(KeyMap::hash(key.as_bytes()), stage);
         }
     }
@@ -1130,6 +1133,57 @@ mod tests {
             by_account: KeyMap::default(),
             by_name,
         }
+    }
+
+    /// The order a join looks in: candidate_id alone when there is one; else the account as
+    /// an account, then as an email; then the email as an email, then as an account. Each
+    /// table here gives another candidate for the same text, so any other order answers
+    /// differently.
+    #[test]
+    fn a_join_looks_by_id_then_account_then_email() {
+        let mut idx = index(&[]);
+        idx.by_id.insert(Key::new("C1"), 1);
+        idx.by_account.insert(Key::new("x@corp.example"), 2);
+        idx.by_email.insert(Key::new("x@corp.example"), 3);
+        idx.by_email.insert(Key::new("y@mail.example"), 4);
+        idx.by_account.insert(Key::new("y@mail.example"), 5);
+        idx.by_email.insert(Key::new("z@mail.example"), 6);
+        let (x, y, z) = (
+            Some("X@Corp.example "),
+            Some("y@mail.example"),
+            Some("z@mail.example"),
+        );
+        assert_eq!(idx.join(Some("C1"), x, y), Ok(1), "the id decides");
+        assert!(
+            idx.join(Some("C2"), x, y).is_err(),
+            "an unknown id is not retried"
+        );
+        assert_eq!(
+            idx.join(None, x, y),
+            Ok(2),
+            "the account as an account first"
+        );
+        assert_eq!(
+            idx.join(None, z, x),
+            Ok(6),
+            "the account as an email before the email"
+        );
+        assert_eq!(
+            idx.join(None, None, y),
+            Ok(4),
+            "the email as an email first"
+        );
+        assert_eq!(idx.join(None, Some("nobody"), x), Ok(3));
+        idx.by_email = KeyMap::default();
+        assert_eq!(
+            idx.join(None, None, y),
+            Ok(5),
+            "then the email as an account"
+        );
+        assert_eq!(
+            idx.join(None, Some("nobody"), Some("nobody@else.example")),
+            Err("account nobody".to_string())
+        );
     }
 
     /// The email key is borrowed when the text is one already, and folded as lowercase

@@ -54,7 +54,11 @@ pub fn application(
     // Country cells are folded to their codes before the row is packed.
     let line = row.at.line;
     let mut values: [Option<&str>; app::FIELDS.len()] = std::array::from_fn(|f| row.get(f));
-    for f in [app::CLAIMED_COUNTRY, app::ID_DOC_COUNTRY, app::PAYMENT_COUNTRY] {
+    for f in [
+        app::CLAIMED_COUNTRY,
+        app::ID_DOC_COUNTRY,
+        app::PAYMENT_COUNTRY,
+    ] {
         values[f] = folded_country(values[f], f, countries, report, line, cols);
     }
     // Citizenship is free text more often than a code: fold it only when it is a country.

@@ -314,6 +314,42 @@ impl ingest::Warm for WarmJoin<'_> {
     }
 }
 
+/// The candidates whose memory a fold last asked for, a few rows ahead and half as many: a
+/// run of rows of one candidate (a log grouped by account) asks once.
+struct Fetched {
+    far: usize,
+    near: usize,
+}
+
+impl Default for Fetched {
+    fn default() -> Fetched {
+        Fetched {
+            far: usize::MAX,
+            near: usize::MAX,
+        }
+    }
+}
+
+impl Fetched {
+    /// Calls `far` and `near` with the candidates of the rows ahead, unless they were the last
+    /// asked for.
+    fn ask(
+        &mut self,
+        (far_at, near_at): (Option<usize>, Option<usize>),
+        far: impl FnOnce(usize),
+        near: impl FnOnce(usize),
+    ) {
+        if let Some(i) = far_at.filter(|&i| i != self.far) {
+            far(i);
+            self.far = i;
+        }
+        if let Some(i) = near_at.filter(|&i| i != self.near) {
+            near(i);
+            self.near = i;
+        }
+    }
+}
+
 /// Sign-ins that share an address and what the export said about it share one completed lookup.
 type ExportKey<'a> = (std::net::IpAddr, Option<&'a str>, bool, Option<u32>);
 
@@ -822,20 +858,17 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         };
         // A log in time order adds each row to another candidate: where it goes is asked for a
         // few rows early (see the sign-ins below).
-        let mut fetched = (usize::MAX, usize::MAX);
+        let mut fetched = Fetched::default();
         input.for_each_prepared(prepare, |_, (read, scratch), ahead, _, report| {
-            if let Some(&(Ok((far, _)), _)) = ahead.far {
-                if far != fetched.0 {
-                    crate::model::prefetch(&candidates[far].interviews, 64);
-                    fetched.0 = far;
-                }
-            }
-            if let Some(&(Ok((near, _)), _)) = ahead.near {
-                if near != fetched.1 {
-                    crate::model::prefetch_next(&candidates[near].interviews);
-                    fetched.1 = near;
-                }
-            }
+            let at = |p: Option<&(Result<(usize, _), _>, _)>| match p {
+                Some((Ok((i, _)), _)) => Some(*i),
+                _ => None,
+            };
+            fetched.ask(
+                (at(ahead.far), at(ahead.near)),
+                |far| crate::model::prefetch(&candidates[far].interviews, 64),
+                |near| crate::model::prefetch_next(&candidates[near].interviews),
+            );
             report.absorb_values(scratch);
             match read {
                 Ok((idx, Ok(mut iv))) => {
@@ -857,8 +890,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         let cols = input.numbers.clone();
         let mut seen = SeenSignIns::default();
         let memo = JoinMemo::new();
-        // The candidates whose memory was last asked for (see below).
-        let mut fetched = (usize::MAX, usize::MAX);
+        let mut fetched = Fetched::default();
         let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {
             let (id, account, email) = (
                 row.get(login::CANDIDATE_ID),
@@ -878,19 +910,15 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             // A log in time order touches another candidate at every row: ask for the
             // summaries of rows a few places on now, so they are in cache by their turn (once
             // per run of rows of one candidate, as in a log grouped by account).
-            if let Some(&Ok((far, _))) = ahead.far {
-                if far != fetched.0 {
+            let at = |p: Option<&Result<(usize, _), _>>| p?.as_ref().ok().map(|(i, _)| *i);
+            fetched.ask(
+                (at(ahead.far), at(ahead.near)),
+                |far| {
                     candidates[far].logins.prefetch();
                     seen.prefetch(far);
-                    fetched.0 = far;
-                }
-            }
-            if let Some(&Ok((near, _))) = ahead.near {
-                if near != fetched.1 {
-                    candidates[near].logins.prefetch_lists();
-                    fetched.1 = near;
-                }
-            }
+                },
+                |near| candidates[near].logins.prefetch_lists(),
+            );
             let (idx, l) = match prepared {
                 Ok((idx, Ok(l))) => (idx, l),
                 Ok((_, Err(reason))) => return Fate::Rejected(reason),
@@ -1133,6 +1161,38 @@ mod tests {
             by_account: KeyMap::default(),
             by_name,
         }
+    }
+
+    /// A run of rows of one candidate asks for its memory once, at each distance; a row ahead
+    /// that is not joined asks nothing and forgets nothing.
+    #[test]
+    fn a_fold_asks_once_per_run_of_one_candidate() {
+        let mut fetched = Fetched::default();
+        let mut asked = Vec::new();
+        for ahead in [
+            (Some(1), Some(1)),
+            (Some(1), Some(1)),
+            (None, None),
+            (Some(1), Some(2)),
+        ]
+        .into_iter()
+        .chain([(Some(3), Some(2)), (Some(1), Some(3))])
+        {
+            let (mut f, mut n) = (None, None);
+            fetched.ask(ahead, |i| f = Some(i), |i| n = Some(i));
+            asked.push((f, n));
+        }
+        assert_eq!(
+            asked,
+            [
+                (Some(1), Some(1)),
+                (None, None),
+                (None, None),
+                (None, Some(2)),
+                (Some(3), None),
+                (Some(1), Some(3)),
+            ]
+        );
     }
 
     /// The order a join looks in: candidate_id alone when there is one; else the account as

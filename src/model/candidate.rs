@@ -417,13 +417,16 @@ pub fn prefetch<T: ?Sized>(value: &T, max: usize) {
     );
 }
 
-/// Asks for the memory where `list`'s next element will go, if it has room for one (see
-/// [`prefetch`]).
+/// Asks for the memory where `list`'s next element will go, if it has room for one; else for
+/// its elements, which the next push copies to a larger buffer (short lists are kept full,
+/// see [`crate::few::push_tight`]). See [`prefetch`].
 #[inline(always)]
 pub fn prefetch_next<T>(list: &Vec<T>) {
     if list.len() < list.capacity() {
         let next = list.as_ptr().wrapping_add(list.len()) as *const u8;
         prefetch_bytes(next, std::mem::size_of::<T>());
+    } else if !list.is_empty() {
+        prefetch(list.as_slice(), 256);
     }
 }
 

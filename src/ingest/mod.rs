@@ -569,7 +569,7 @@ where
         // See [`Warm`]: a run of rows is prepared in order on one thread, so a row's memory
         // asked for a few rows earlier has arrived by its turn.
         let warm = |i: usize, stage: Fetch| {
-            let (Some(warm), None, Some(Ok(raw))) = (self.warm, self.adapter, batch.get(i)) else {
+            let (Some(warm), Some(Ok(raw))) = (self.warm, batch.get(i)) else {
                 return;
             };
             if let Some(text) = raw.record.text() {
@@ -807,7 +807,9 @@ impl Input {
             id: self.id,
             ts: &self.ts,
             prepare: &prepare,
-            warm,
+            // Rows an adapter rewrites (Okta, Entra, Google, mappings) have their values only
+            // once `prepare`'s step has copied them out: nothing to warm from ahead.
+            warm: warm.filter(|_| self.detected.format.adapter.is_none()),
         };
         let mut walk = Walk {
             skip: self.detected.header_row + 1,

@@ -88,13 +88,45 @@ fn values(kind: KeyKind, c: &Candidate, opts: &LinkOptions) -> Vec<(u32, String)
 
 /// The normalised value of one kind a candidate holds under `aux` (the first, if several).
 fn value_at(kind: KeyKind, c: &Candidate, opts: &LinkOptions, aux: u32) -> Option<String> {
-    let mut found = None;
-    for_each_value(kind, c, opts, |a, value| {
-        if a == aux && found.is_none() {
-            found = Some(value.to_string());
+    match kind {
+        // Kinds of many values per candidate are read at their place: formatting every
+        // address to return one made linking a bucket quadratic in a candidate's addresses.
+        KeyKind::LoginIp => login_ip(c, opts, aux).map(|ip| ip.to_string()),
+        KeyKind::DeviceId => c
+            .logins
+            .devices
+            .get(aux as usize)
+            .and_then(|d| norm::opaque(d.as_str())),
+        _ => {
+            let mut found = None;
+            for_each_value(kind, c, opts, |a, value| {
+                if a == aux && found.is_none() {
+                    found = Some(value.to_string());
+                }
+            });
+            found
         }
-    });
-    found
+    }
+}
+
+/// The address behind a sign-in address value's `aux` (a sign-in address group's place, or
+/// [`APP_IP`]), when it is a value: linkable and used at least `ip_min_uses` times, the
+/// application's submission counting as a use.
+fn login_ip(c: &Candidate, opts: &LinkOptions, aux: u32) -> Option<std::net::IpAddr> {
+    let a = &c.app;
+    let app_ip = match (a.ip, &c.app_ip_info, a.applied_at) {
+        (Some(ip), Some(info), Some(_)) if linkable_ip(info) => Some(ip),
+        _ => None,
+    };
+    let groups = &c.logins.groups;
+    if aux == APP_IP {
+        let ip = app_ip?;
+        let logins = groups.iter().find(|g| g.ip == ip).map_or(0, |g| g.count);
+        return (logins + 1 >= opts.ip_min_uses).then_some(ip);
+    }
+    let g = groups.get(aux as usize)?;
+    let uses = g.count + u32::from(app_ip == Some(g.ip));
+    (linkable_ip(&g.info) && uses >= opts.ip_min_uses).then_some(g.ip)
 }
 
 /// Calls `f` with each normalised value of one kind a candidate holds and its `aux`,
@@ -125,33 +157,15 @@ fn for_each_value(kind: KeyKind, c: &Candidate, opts: &LinkOptions, mut f: impl 
         }
         KeyKind::Name => one(a.get(app::FULL_NAME).and_then(name_key)),
         KeyKind::LoginIp => {
-            let app_ip = match (a.ip, &c.app_ip_info, a.applied_at) {
-                (Some(ip), Some(info), Some(_)) if linkable_ip(info) => Some(ip),
-                _ => None,
-            };
-            let in_app = |ip| u32::from(app_ip == Some(ip));
             // Each address written as text into one buffer (the text is the value).
             let mut text = String::with_capacity(48);
-            let mut each = |aux: u32, ip: std::net::IpAddr| {
-                use std::fmt::Write;
-                text.clear();
-                let _ = write!(text, "{ip}");
-                f(aux, &text);
-            };
-            for (k, g) in c.logins.groups.iter().enumerate() {
-                if linkable_ip(&g.info) && g.count + in_app(g.ip) >= opts.ip_min_uses {
-                    each(k as u32, g.ip);
-                }
-            }
-            if let Some(ip) = app_ip {
-                let logins = c
-                    .logins
-                    .groups
-                    .iter()
-                    .find(|g| g.ip == ip)
-                    .map_or(0, |g| g.count);
-                if logins + 1 >= opts.ip_min_uses {
-                    each(APP_IP, ip);
+            let groups = c.logins.groups.len() as u32;
+            for aux in (0..groups).chain([APP_IP]) {
+                if let Some(ip) = login_ip(c, opts, aux) {
+                    use std::fmt::Write;
+                    text.clear();
+                    let _ = write!(text, "{ip}");
+                    f(aux, &text);
                 }
             }
         }
@@ -754,6 +768,20 @@ mod tests {
         assert_eq!(at(&c, 3).as_deref(), Some("192.0.2.1"));
         assert_eq!(at(&c, APP_IP).as_deref(), Some("192.0.2.1"));
         assert_eq!(at(&c, 4), None);
+        // Read at its place (not by walking every value), each value is the walk's value
+        // under its aux, and an aux the walk never gives reads as none; devices too.
+        for d in ["dev-1", " DEV 2 ", "   "] {
+            c.logins.devices.push(crate::model::Key::new(d));
+        }
+        c.app.ip = Some(v4);
+        for kind in [KeyKind::LoginIp, KeyKind::DeviceId] {
+            let walked = values(kind, &c, &opts);
+            assert!(walked.len() >= 2, "{kind:?}: {walked:?}");
+            for aux in (0..6).chain([APP_IP, NONE]) {
+                let want = walked.iter().find(|v| v.0 == aux).map(|v| v.1.clone());
+                assert_eq!(value_at(kind, &c, &opts, aux), want, "{kind:?} aux {aux}");
+            }
+        }
     }
 
     #[test]

@@ -115,6 +115,10 @@ pub struct Enricher<'a> {
     /// such a block needs no walk of the databases' trees (that walk was most of the cost of
     /// a new sign-in address). Keyed by the block's first address and prefix length.
     by_block: FxHashMap<(u32, u8), NetKey>,
+    /// Entries `by_ip` holds before it is cleared ([`IP_CACHE`]; smaller in tests).
+    ip_cache: usize,
+    /// Entries `by_block` holds before it is cleared ([`BLOCK_CACHE`]; smaller in tests).
+    block_cache: usize,
 }
 
 /// Addresses kept in the per-address cache before it is cleared. Small on purpose: it serves
@@ -139,6 +143,8 @@ impl<'a> Enricher<'a> {
             by_ip: FxHashMap::default(),
             by_net: FxHashMap::default(),
             by_block: FxHashMap::default(),
+            ip_cache: IP_CACHE,
+            block_cache: BLOCK_CACHE,
         }
     }
 
@@ -160,7 +166,7 @@ impl<'a> Enricher<'a> {
                 info
             }
         };
-        if self.by_ip.len() >= IP_CACHE {
+        if self.by_ip.len() >= self.ip_cache {
             self.by_ip.clear();
         }
         self.by_ip.insert(ip, Arc::clone(&info));
@@ -181,7 +187,7 @@ impl<'a> Enricher<'a> {
         }
         let (key, prefix) = self.geo.network_key(ip)?;
         if let Some(len) = BLOCKS.into_iter().find(|&len| prefix <= len) {
-            if self.by_block.len() >= BLOCK_CACHE {
+            if self.by_block.len() >= self.block_cache {
                 self.by_block.clear();
             }
             self.by_block.insert(block(len), key);
@@ -365,6 +371,132 @@ mod tests {
             located > 1_000,
             "the addresses reach the sample's networks: {located}"
         );
+    }
+
+    /// A tree of whole /16 networks (each its own block), one /24 network (a /24 block) and
+    /// a /16 cut by a /26, for the cache-clearing tests.
+    fn blocks_tree() -> Tree {
+        Tree {
+            nets: vec![
+                ("50.0.0.0/16".parse().unwrap(), "Zero"),
+                ("50.1.0.0/16".parse().unwrap(), "One"),
+                ("50.2.0.0/16".parse().unwrap(), "Two"),
+                ("50.3.0.0/16".parse().unwrap(), "Three"),
+                ("61.1.1.0/24".parse().unwrap(), "Block"),
+                ("81.0.0.0/16".parse().unwrap(), "Wide"),
+                ("81.0.7.0/26".parse().unwrap(), "Narrow"),
+            ],
+            walks: Default::default(),
+        }
+    }
+
+    /// When the per-address cache is full it is cleared (its length drops to the one new
+    /// address), and every answer afterwards, including those for addresses asked about
+    /// before the clear, equals both the answer given before it and the one looked up afresh.
+    /// Covers shared, list-named, non-public and IPv6 addresses.
+    #[test]
+    fn per_address_cache_is_cleared_when_full_and_answers_stay_fresh() {
+        let tree = blocks_tree();
+        let lists = NetLists::builtin().unwrap();
+        let mut e = Enricher::new(&tree, &lists);
+        assert_eq!(e.ip_cache, IP_CACHE, "production limit by default");
+        e.ip_cache = 4;
+        let first: Vec<IpAddr> = ["50.0.1.1", "175.45.177.1", "10.1.2.3", "2001:db8::1"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let mut before = Vec::new();
+        for (n, &ip) in first.iter().enumerate() {
+            let info = e.lookup(ip);
+            assert_eq!(*info, lookup_uncached(&tree, &lists, ip), "{ip}");
+            assert_eq!(e.by_ip.len(), n + 1, "filling, after {ip}");
+            before.push(info);
+        }
+        assert_eq!(before[0].city.as_deref(), Some("Zero"));
+        assert!(before[1].kp, "the list still applies");
+        assert!(before[2].non_public);
+        // The cache is full: the next new address clears it.
+        let next: IpAddr = "50.1.1.1".parse().unwrap();
+        let info = e.lookup(next);
+        assert_eq!(*info, lookup_uncached(&tree, &lists, next));
+        assert_eq!(info.city.as_deref(), Some("One"));
+        assert_eq!(e.by_ip.len(), 1, "the cache was cleared");
+        for ip in &first {
+            assert!(!e.by_ip.contains_key(ip), "{ip} was dropped by the clear");
+        }
+        // The addresses asked about before the clear get the same answers again.
+        for (n, &ip) in first.iter().enumerate() {
+            let again = e.lookup(ip);
+            assert_eq!(*again, *before[n], "{ip} as before the clear");
+            assert_eq!(*again, lookup_uncached(&tree, &lists, ip), "{ip} afresh");
+            assert!(e.by_ip.len() <= e.ip_cache, "bounded after {ip}");
+        }
+        // The last of those crossed the limit again: cleared a second time.
+        assert_eq!(e.by_ip.len(), 1, "cleared again on the fourth re-ask");
+        assert!(e.by_ip.contains_key(&first[3]));
+    }
+
+    /// When the block cache is full it is cleared (its length drops to the one new block),
+    /// answers after the clear equal those before it and those looked up afresh, and a /16
+    /// or /24 block cached before the clear is walked once more, answered correctly and
+    /// cached again.
+    #[test]
+    fn block_cache_is_cleared_when_full_and_blocks_are_relearnt() {
+        let tree = blocks_tree();
+        let lists = NetLists::builtin().unwrap();
+        let mut e = Enricher::new(&tree, &lists);
+        assert_eq!(e.block_cache, BLOCK_CACHE, "production limit by default");
+        e.block_cache = 3;
+        let walks = || tree.walks.load(std::sync::atomic::Ordering::Relaxed);
+        let ask = |e: &mut Enricher, ip: &str| {
+            let ip: IpAddr = ip.parse().unwrap();
+            let info = e.lookup(ip);
+            assert_eq!(*info, lookup_uncached(&tree, &lists, ip), "{ip}");
+            info
+        };
+        let zero = (u32::from(std::net::Ipv4Addr::new(50, 0, 0, 0)), 16);
+        let block = (u32::from(std::net::Ipv4Addr::new(61, 1, 1, 0)), 24);
+        // Fill the cache: two /16 blocks and a /24 one.
+        let zero_before = ask(&mut e, "50.0.1.1");
+        let block_before = ask(&mut e, "61.1.1.10");
+        let one_before = ask(&mut e, "50.1.1.1");
+        assert_eq!(zero_before.city.as_deref(), Some("Zero"));
+        assert_eq!(block_before.city.as_deref(), Some("Block"));
+        assert_eq!(one_before.city.as_deref(), Some("One"));
+        assert_eq!(e.by_block.len(), 3);
+        assert!(e.by_block.contains_key(&zero) && e.by_block.contains_key(&block));
+        assert_eq!(walks(), 3);
+        // Another address of a cached block is answered from it, with no walk.
+        assert_eq!(*ask(&mut e, "50.0.2.2"), *zero_before);
+        assert_eq!(walks(), 3);
+        // A new block when the cache is full clears it.
+        assert_eq!(ask(&mut e, "50.2.1.1").city.as_deref(), Some("Two"));
+        assert_eq!(walks(), 4);
+        assert_eq!(e.by_block.len(), 1, "the cache was cleared");
+        assert!(!e.by_block.contains_key(&zero) && !e.by_block.contains_key(&block));
+        // The blocks cached before the clear are walked again and answered as before.
+        assert_eq!(*ask(&mut e, "50.0.3.3"), *zero_before);
+        assert_eq!(walks(), 5, "the /16 block was forgotten");
+        assert_eq!(*ask(&mut e, "61.1.1.20"), *block_before);
+        assert_eq!(walks(), 6, "the /24 block was forgotten");
+        assert_eq!(e.by_block.len(), 3);
+        // Cached again under the same keys as before the clear (the networks' positions).
+        let key = |k: u32| [k, u32::MAX, u32::MAX, u32::MAX];
+        assert_eq!(e.by_block.get(&zero), Some(&key(0)));
+        assert_eq!(e.by_block.get(&block), Some(&key(4)));
+        // And are cached again: further addresses of them need no walk.
+        assert_eq!(*ask(&mut e, "50.0.4.4"), *zero_before);
+        assert_eq!(*ask(&mut e, "61.1.1.30"), *block_before);
+        assert_eq!(walks(), 6);
+        // A cut /16 is cached as /24 blocks; the next new block clears the cache again.
+        assert_eq!(ask(&mut e, "81.0.1.1").city.as_deref(), Some("Wide"));
+        assert_eq!(e.by_block.len(), 1, "cleared a second time");
+        assert!(e
+            .by_block
+            .contains_key(&(u32::from(std::net::Ipv4Addr::new(81, 0, 1, 0)), 24)));
+        assert_eq!(ask(&mut e, "81.0.7.1").city.as_deref(), Some("Narrow"));
+        assert_eq!(*ask(&mut e, "50.1.2.2"), *one_before);
+        assert!(e.by_block.len() <= e.block_cache);
     }
 
     #[test]

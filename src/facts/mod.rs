@@ -1209,6 +1209,93 @@ mod tests {
         assert_eq!(f.values[MAX_SPEED_KMH], Fact::Null);
     }
 
+    /// A city-located record with the given accuracy radius in km.
+    fn city_within(
+        name: &str,
+        country: &str,
+        lat: f64,
+        lon: f64,
+        accuracy_km: Option<u32>,
+    ) -> crate::model::IpInfo {
+        crate::model::IpInfo {
+            accuracy_km,
+            ..city(name, country, lat, lon)
+        }
+    }
+
+    /// The median distance from the claimed city counts city records with an accuracy
+    /// radius of up to 300 km (or none given), and leaves out wider ones as country-level.
+    #[test]
+    fn sign_in_distance_counts_city_records_up_to_300_km_accuracy() {
+        let w = watch::Watchlist::default();
+        let env = FactEnv { watch: &w };
+        let claimed_in_houston = |logins: &[(i64, crate::model::IpInfo)]| {
+            let mut c = signed_in_with(logins);
+            c.claim.lat = Some(29.76);
+            c.claim.lon = Some(-95.37);
+            c
+        };
+        let km = distance_km(51.51, -0.13, 29.76, -95.37);
+        for accuracy in [None, Some(300)] {
+            let london = city_within("London", "GB", 51.51, -0.13, accuracy);
+            let f = derive(&claimed_in_houston(&[(0, london)]), &env);
+            assert_eq!(
+                f.values[LOGIN_KM_MEDIAN],
+                Fact::Float(km.round()),
+                "{accuracy:?}"
+            );
+        }
+        // A radius of 301 km is country-level: no distance at all.
+        let london = city_within("London", "GB", 51.51, -0.13, Some(301));
+        let f = derive(&claimed_in_houston(&[(0, london.clone())]), &env);
+        assert_eq!(f.values[LOGIN_KM_MEDIAN], Fact::Null);
+        // London at 300 km and two wide records near Houston: the median is London's
+        // distance alone, not the near one the wide records would make it.
+        let dallas = city_within("Dallas", "US", 32.78, -96.80, Some(301));
+        let london = city_within("London", "GB", 51.51, -0.13, Some(300));
+        let f = derive(
+            &claimed_in_houston(&[(0, dallas.clone()), (1, dallas), (2, london)]),
+            &env,
+        );
+        assert_eq!(f.values[LOGIN_KM_MEDIAN], Fact::Float(km.round()));
+    }
+
+    /// Impossible travel counts city records with an accuracy radius of up to 300 km (or
+    /// none given) as located, and does not report travel between wider ones.
+    #[test]
+    fn travel_counts_city_records_up_to_300_km_accuracy() {
+        let w = watch::Watchlist::default();
+        let env = FactEnv { watch: &w };
+        let km = distance_km(29.76, -95.37, 51.51, -0.13);
+        // Houston, then London 10 h later.
+        let trip = |from: Option<u32>, to: Option<u32>| {
+            signed_in_with(&[
+                (0, city_within("Houston", "US", 29.76, -95.37, from)),
+                (10, city_within("London", "GB", 51.51, -0.13, to)),
+            ])
+        };
+        for accuracy in [None, Some(300)] {
+            let f = derive(&trip(accuracy, accuracy), &env);
+            assert_eq!(
+                f.values[MAX_SPEED_KMH],
+                Fact::Float((km / 10.0).round()),
+                "{accuracy:?}"
+            );
+            assert_ne!(f.values[SPEED_PAIR], Fact::Null, "{accuracy:?}");
+        }
+        // Either end at 301 km is country-level: fewer than two located sign-ins, so no
+        // speed and no pair.
+        for (from, to) in [
+            (Some(301), Some(301)),
+            (Some(300), Some(301)),
+            (Some(301), None),
+        ] {
+            let f = derive(&trip(from, to), &env);
+            assert_eq!(f.values[MAX_SPEED_KMH], Fact::Null, "{from:?} {to:?}");
+            assert_eq!(f.values[SPEED_PAIR], Fact::Null, "{from:?} {to:?}");
+        }
+    }
+
     #[test]
     fn flags_match_whole_words_up_to_ascii_case_and_spaces() {
         for v in ["yes", " Yes ", "TRUE", "t", "1", "\tY\n"] {

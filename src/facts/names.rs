@@ -226,8 +226,10 @@ pub fn same(a: &str, b: &str) -> bool {
     !ta.is_empty() && ta == tb
 }
 
-/// Display names that say nothing about who is on the call.
-pub fn is_generic_display_name(name: &str) -> bool {
+/// Display names that say nothing about who is on the call (the tests' way in to
+/// [`is_generic_tokens`]).
+#[cfg(test)]
+fn is_generic_display_name(name: &str) -> bool {
     is_generic_tokens(&tokens(name))
 }
 
@@ -255,7 +257,8 @@ const GENERIC: &[&str] = &[
     "external",
 ];
 
-/// [`is_generic_display_name`] on a name already split by [`tokens`].
+/// Whether a display name, already split by [`tokens`], says nothing about who is on the
+/// call.
 pub fn is_generic_tokens(words: &Tokens) -> bool {
     let t = words.as_str();
     const DEVICES: &[&str] = &[

@@ -492,8 +492,8 @@ struct Rows<'a, F> {
 /// [`Fetch`]), only so it can ask for memory that preparing a row will read: a sign-in log in
 /// time order joins each row at a random place in tables of a million keys. Records that
 /// will be skipped or rejected may be shown too; records whose values are not their own cells
-/// (an adapter's, or text that is not UTF-8) are not, nor a batch's first few. A closure is a
-/// `Warm` that always wants rows.
+/// (an adapter's, or text that is not UTF-8) are not, nor a batch's first few. In tests, a
+/// closure is a `Warm` that always wants rows.
 pub trait Warm: Sync {
     /// Whether rows are to be shown for now (asked on the thread that prepares them, before
     /// each row).
@@ -504,6 +504,7 @@ pub trait Warm: Sync {
     fn warm(&self, row: &Row<'_>, stage: Fetch);
 }
 
+#[cfg(test)]
 impl<F: Fn(&Row<'_>, Fetch) + Sync> Warm for F {
     fn warm(&self, row: &Row<'_>, stage: Fetch) {
         self(row, stage)

@@ -31,12 +31,16 @@ pub fn norm_header(h: &str) -> String {
 
 /// The words read as true, and as false, up to ASCII case.
 pub const TRUE_WORDS: &[&str] = &["true", "yes", "y", "1", "t"];
-pub const FALSE_WORDS: &[&str] = &["false", "no", "n", "0", "f"];
+const FALSE_WORDS: &[&str] = &["false", "no", "n", "0", "f"];
 
 /// True when the value, without surrounding white space, is one of `words` (lowercase) up
 /// to ASCII case.
 pub fn is_one_of(s: &str, words: &[&str]) -> bool {
-    let t = s.trim();
+    one_of_trimmed(s.trim(), words)
+}
+
+/// [`is_one_of`] on a value already trimmed.
+fn one_of_trimmed(t: &str, words: &[&str]) -> bool {
     words.iter().any(|w| w.eq_ignore_ascii_case(t))
 }
 
@@ -46,9 +50,9 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    if is_one_of(t, TRUE_WORDS) {
+    if one_of_trimmed(t, TRUE_WORDS) {
         Ok(Some(true))
-    } else if is_one_of(t, FALSE_WORDS) {
+    } else if one_of_trimmed(t, FALSE_WORDS) {
         Ok(Some(false))
     } else {
         Err(format!(

@@ -6,6 +6,9 @@
 # RUNS=n repeats the timing (see below); ORDER=time sorts the sign-ins and the interviews by
 # time first.
 set -euo pipefail
+# A relative DIR is the caller's: made absolute before moving to the project (the time-sorted
+# copy links to the corpus by this path).
+if [ -n "${DIR:-}" ]; then DIR=$(realpath -m -- "$DIR"); fi
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 SEED=${SEED:-42}

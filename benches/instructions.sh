@@ -5,6 +5,8 @@
 # adds two runs). Writes the corpus to $DIR (default /tmp/hirescreen-ir-N) and the scan's
 # profile to $DIR/callgrind.out (read it with callgrind_annotate).
 set -euo pipefail
+# A relative DIR is the caller's (see scan.sh).
+if [ -n "${DIR:-}" ]; then DIR=$(realpath -m -- "$DIR"); fi
 cd "$(dirname "$0")/.."
 N=${1:-10000}
 SEED=${SEED:-7}

@@ -424,6 +424,41 @@ pub fn lower(s: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    /// The email key is borrowed when the text is one already, and folded as lowercase
+    /// would fold it otherwise.
+    #[test]
+    fn email_keys_are_borrowed_when_already_normal() {
+        let key = |t| norm_email(t).map(String::from);
+        assert!(matches!(norm_email("jo@x.example"), Some(Cow::Borrowed(_))));
+        assert!(matches!(
+            norm_email(" <jo@x.example> "),
+            Some(Cow::Borrowed(_))
+        ));
+        assert_eq!(key("  <ZOË@Example.org> "), Some("zoë@example.org".into()));
+        assert_eq!(key("İa@x.example"), Some("İa@x.example".to_lowercase()));
+        for not in ["a@", "@", "no-at-sign", "<>", ""] {
+            assert_eq!(key(not), None, "{not:?}");
+        }
+    }
+
+    #[test]
+    fn lower_case_is_borrowed_only_when_nothing_changes() {
+        for s in [
+            "anair1@corp.example",
+            "ANair1@Corp.Example",
+            "zoë@corp.example",
+            "ÉMILE",
+            "",
+        ] {
+            let l = lower(s);
+            assert_eq!(l, s.to_lowercase(), "{s}");
+            assert_eq!(
+                matches!(l, Cow::Borrowed(_)),
+                s == s.to_lowercase() && s.is_ascii()
+            );
+        }
+    }
+
     #[test]
     fn dotted_quads_read_as_the_standard_parser_reads_them() {
         let mut texts: Vec<String> = [

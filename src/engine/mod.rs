@@ -758,7 +758,12 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             };
             let id = a.get(app::CANDIDATE_ID).unwrap_or("");
             let idx = candidates.len();
-            let first = index.by_id.insert_first(Key::new(id), idx);
+            let Some(first) = index.by_id.insert_first(Key::new(id), idx) else {
+                return Fate::Rejected(format!(
+                    "more than {} candidate ids in one scan; this one was not read",
+                    KeyMap::MAX_KEYS
+                ));
+            };
             if first != idx {
                 let line = candidates[first].app.fields.row.line;
                 return Fate::Rejected(format!(
@@ -767,7 +772,9 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
             }
             let id: Box<str> = id.into();
             if let Some(e) = a.get(app::EMAIL).and_then(norm_email) {
-                index.by_email.insert_first(Key::new(&e), idx);
+                // Never full: it holds at most one key per candidate, and `by_id` took this
+                // candidate's.
+                let _ = index.by_email.insert_first(Key::new(&e), idx);
             }
             let app_ip_info = a.ip.map(|ip| enricher.lookup(ip));
             candidates.push(Candidate {
@@ -792,10 +799,11 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
                 row.get(identity::EMAIL),
             );
             match target {
-                Ok(i) => {
-                    index.by_account.insert(account.to_lowercase().into(), i);
-                    Fate::Used
-                }
+                Ok(i) if index.by_account.insert(account.to_lowercase().into(), i) => Fate::Used,
+                Ok(_) => Fate::Rejected(format!(
+                    "more than {} accounts in one scan; this one was not read",
+                    KeyMap::MAX_KEYS
+                )),
                 Err(k) => Fate::Unmatched(k),
             }
         });
@@ -1163,6 +1171,61 @@ mod tests {
         }
     }
 
+    /// Past the most join keys a scan takes, a row is rejected with its reason and the scan
+    /// goes on (no panic): candidate ids in applications, accounts in identities. Every row
+    /// is still accounted for.
+    #[test]
+    fn rows_past_a_full_join_table_are_rejected_not_a_panic() {
+        let dir = std::env::temp_dir().join(format!("hirescreen-full-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let apps = "candidate_id,full_name,email\n\
+                    a1,Ann One,ann@example.com\n\
+                    a2,Bob Two,bob@example.com\n\
+                    a3,Cy Three,cy@example.com\n";
+        let ids = "candidate_id,email,account\n\
+                   a1,,ann@corp.example\n\
+                   a2,,bob@corp.example\n\
+                   a2,,bob2@corp.example\n";
+        std::fs::write(dir.join("applications.csv"), apps).unwrap();
+        std::fs::write(dir.join("identities.csv"), ids).unwrap();
+        let pack = crate::rules::Pack::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let opts = Options {
+            inputs: vec![dir.join("applications.csv"), dir.join("identities.csv")],
+            watchlists: Vec::new(),
+            geo: &crate::enrich::NoGeo,
+            databases: Vec::new(),
+            pack: &pack,
+            tz: chrono_tz::UTC,
+            formats: default_formats(),
+            only: None,
+            progress: false,
+        };
+        let limited = crate::model::with_key_limit(2, || run(&opts, &Reference::builtin()));
+        let whole = run(&opts, &Reference::builtin());
+        std::fs::remove_dir_all(&dir).ok();
+        let scan = limited.unwrap();
+        let ids: Vec<&str> = scan.candidates.iter().map(|c| &*c.id).collect();
+        assert_eq!(ids, ["a1", "a2"]);
+        let report = |kind: &str| scan.reports.iter().find(|r| r.kind == kind).unwrap();
+        for (kind, line, says) in [
+            ("applications", 4, "candidate ids"),
+            ("identities", 4, "accounts"),
+        ] {
+            let r = report(kind);
+            assert_eq!((r.rows, r.used, r.rejected), (3, 2, 1), "{kind}");
+            assert_eq!(r.rejections[0].line, line, "{kind}");
+            let reason = &r.rejections[0].reason;
+            assert!(
+                reason.contains(says) && reason.contains("not read"),
+                "{reason}"
+            );
+        }
+        // Without the limit every row is used.
+        let whole = whole.unwrap();
+        assert_eq!(whole.candidates.len(), 3);
+        assert!(whole.reports.iter().all(|r| r.used == 3 && r.rejected == 0));
+    }
+
     /// A run of rows of one candidate asks for its memory once, at each distance; a row ahead
     /// that is not joined asks nothing and forgets nothing.
     #[test]
@@ -1202,12 +1265,12 @@ mod tests {
     #[test]
     fn a_join_looks_by_id_then_account_then_email() {
         let mut idx = index(&[]);
-        idx.by_id.insert(Key::new("C1"), 1);
-        idx.by_account.insert(Key::new("x@corp.example"), 2);
-        idx.by_email.insert(Key::new("x@corp.example"), 3);
-        idx.by_email.insert(Key::new("y@mail.example"), 4);
-        idx.by_account.insert(Key::new("y@mail.example"), 5);
-        idx.by_email.insert(Key::new("z@mail.example"), 6);
+        assert!(idx.by_id.insert(Key::new("C1"), 1));
+        assert!(idx.by_account.insert(Key::new("x@corp.example"), 2));
+        assert!(idx.by_email.insert(Key::new("x@corp.example"), 3));
+        assert!(idx.by_email.insert(Key::new("y@mail.example"), 4));
+        assert!(idx.by_account.insert(Key::new("y@mail.example"), 5));
+        assert!(idx.by_email.insert(Key::new("z@mail.example"), 6));
         let (x, y, z) = (
             Some("X@Corp.example "),
             Some("y@mail.example"),

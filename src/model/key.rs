@@ -85,11 +85,27 @@ impl std::fmt::Debug for Key {
 /// place is 80) and then one entry. Both can be asked for early ([`KeyMap::prefetch`]): a
 /// log in time order joins each row at a random place, and each would otherwise wait for
 /// memory twice.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct KeyMap {
     /// 0: empty; else the hash's tag (high half) and the entry's place plus one (low half).
     slots: Vec<u64>,
     entries: Vec<(Key, usize)>,
+    /// The most keys it takes: [`KeyMap::MAX_KEYS`], lower in tests.
+    limit: usize,
+}
+
+impl Default for KeyMap {
+    fn default() -> KeyMap {
+        #[cfg(not(test))]
+        let limit = KeyMap::MAX_KEYS;
+        #[cfg(test)]
+        let limit = tests::LIMIT.get();
+        KeyMap {
+            slots: Vec::new(),
+            entries: Vec::new(),
+            limit,
+        }
+    }
 }
 
 /// How far a key's lookup has been asked for (see [`KeyMap::prefetch`]).
@@ -102,6 +118,10 @@ pub enum Fetch {
 }
 
 impl KeyMap {
+    /// The most keys a map takes: an entry's place plus one fills a slot's low 32 bits. A
+    /// key past it is refused (not a real export: the entries alone would take 160 GB).
+    pub const MAX_KEYS: usize = u32::MAX as usize;
+
     pub fn hash(bytes: &[u8]) -> u64 {
         let mut h = rustc_hash::FxHasher::default();
         h.write(bytes);
@@ -187,8 +207,9 @@ impl KeyMap {
     }
 
     /// Maps `key` to `value`, replacing what it mapped to; `first`: only if it maps to nothing
-    /// yet. The value it maps to afterwards.
-    fn put(&mut self, key: Key, value: usize, first: bool) -> usize {
+    /// yet. The value it maps to afterwards; `None` for a new key when the map is full
+    /// (`limit` keys), which leaves the map as it was.
+    fn put(&mut self, key: Key, value: usize, first: bool) -> Option<usize> {
         if (self.entries.len() + 1) * 2 > self.slots.len() {
             self.rehash((self.slots.len() * 2).max(16));
         }
@@ -198,30 +219,29 @@ impl KeyMap {
                 if !first {
                     self.entries[e].1 = value;
                 }
-                self.entries[e].1
+                Some(self.entries[e].1)
             }
+            (_, None) if self.entries.len() >= self.limit => None,
             (s, None) => {
-                // An entry's place plus one fills the slot's low half; more keys than that
-                // (not a real export) would be read back wrongly, so it stops here.
-                assert!(
-                    self.entries.len() < u32::MAX as usize,
-                    "more than 2^32 join keys"
-                );
                 self.slots[s] = Self::tag(h) << 32 | (self.entries.len() as u64 + 1);
                 self.entries.push((key, value));
-                value
+                Some(value)
             }
         }
     }
 
-    /// Maps `key` to `value` (the last value given wins, as `HashMap::insert`).
-    pub fn insert(&mut self, key: Key, value: usize) {
-        self.put(key, value, false);
+    /// Maps `key` to `value` (the last value given wins, as `HashMap::insert`); false, and
+    /// nothing changed, when the key is new and the map full ([`KeyMap::MAX_KEYS`]).
+    #[must_use = "a full map refuses a new key"]
+    pub fn insert(&mut self, key: Key, value: usize) -> bool {
+        self.put(key, value, false).is_some()
     }
 
     /// Maps `key` to `value` unless it maps to something already (the first value given
-    /// wins, as `HashMap::entry(..).or_insert`); what it maps to.
-    pub fn insert_first(&mut self, key: Key, value: usize) -> usize {
+    /// wins, as `HashMap::entry(..).or_insert`); what it maps to, `None` when the key is new
+    /// and the map full ([`KeyMap::MAX_KEYS`]).
+    #[must_use = "a full map refuses a new key"]
+    pub fn insert_first(&mut self, key: Key, value: usize) -> Option<usize> {
         self.put(key, value, true)
     }
 
@@ -257,7 +277,22 @@ impl KeyMap {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    use std::cell::Cell;
+
+    thread_local! {
+        /// The most keys of maps made on this thread, lowered to test what a full map refuses.
+        pub(crate) static LIMIT: Cell<usize> = const { Cell::new(super::KeyMap::MAX_KEYS) };
+    }
+
+    /// Runs `f` with maps made on this thread taking at most `limit` keys.
+    pub(crate) fn with_limit<T>(limit: usize, f: impl FnOnce() -> T) -> T {
+        let before = LIMIT.replace(limit);
+        let out = f();
+        LIMIT.set(before);
+        out
+    }
+
     use super::*;
 
     /// Keys up to 30 bytes sit in place, longer ones on the heap; both read back whole and
@@ -279,7 +314,7 @@ mod tests {
             assert_eq!(k.as_str(), *t);
             assert_eq!(k.as_bytes(), t.as_bytes());
             assert_eq!(matches!(k, Key::Short { .. }), t.len() <= SHORT, "{t}");
-            map.insert(k, i);
+            assert!(map.insert(k, i));
         }
         for (i, t) in texts.iter().enumerate() {
             assert_eq!(map.get(t.as_bytes()), Some(i), "{t}");
@@ -298,7 +333,7 @@ mod tests {
     #[test]
     fn a_matching_tag_is_not_a_match() {
         let mut map = KeyMap::default();
-        map.insert(Key::new("a@x.example"), 1);
+        assert!(map.insert(Key::new("a@x.example"), 1));
         let h = KeyMap::hash(b"a@x.example");
         assert_eq!(map.get_hashed(h, b"a@x.example"), Some(1));
         assert_eq!(map.get_hashed(h, b"b@x.example"), None);
@@ -340,10 +375,10 @@ mod tests {
             }
             let (mut want_last, mut want_first) = (HashMap::new(), HashMap::new());
             for (i, t) in texts.iter().enumerate() {
-                last.insert(Key::new(t), i);
+                assert!(last.insert(Key::new(t), i));
                 want_last.insert(t.clone(), i);
                 let got = first.insert_first(Key::new(t), i);
-                assert_eq!(got, *want_first.entry(t.clone()).or_insert(i), "{t}");
+                assert_eq!(got, Some(*want_first.entry(t.clone()).or_insert(i)), "{t}");
             }
             assert_eq!(last.len(), want_last.len());
             assert_eq!(first.len(), want_first.len());
@@ -389,7 +424,7 @@ mod tests {
             }
         }
         for (i, t) in same.iter().enumerate() {
-            map.insert(Key::new(t), i);
+            assert!(map.insert(Key::new(t), i));
         }
         assert_eq!(map.slots.len(), size, "no growth");
         for (i, t) in same.iter().enumerate() {
@@ -398,5 +433,32 @@ mod tests {
         assert_eq!(map.get(other.unwrap().as_bytes()), None);
         // The run wrapped: the table's first slots are taken.
         assert!(map.slots[0] != 0 && map.slots[3] != 0);
+    }
+
+    /// A full map refuses a new key, changing nothing, and still updates and finds the keys
+    /// it has: a key past the limit is not a panic.
+    #[test]
+    fn a_full_map_refuses_new_keys_and_keeps_its_own() {
+        let mut map = with_limit(3, KeyMap::default);
+        for (i, k) in ["a", "b", "c"].iter().enumerate() {
+            assert!(map.insert(Key::new(k), i));
+        }
+        assert!(!map.insert(Key::new("d"), 3));
+        assert_eq!(map.insert_first(Key::new("d"), 3), None);
+        assert_eq!(map.len(), 3);
+        assert_eq!(map.get(b"d"), None);
+        // Keys it has are still updated (insert) or answered (insert_first).
+        assert!(map.insert(Key::new("b"), 10));
+        assert_eq!(map.insert_first(Key::new("c"), 11), Some(2));
+        assert_eq!(
+            ["a", "b", "c"].map(|k| map.get(k.as_bytes())),
+            [Some(0), Some(10), Some(2)]
+        );
+        // One short of the limit still takes one more.
+        let mut map = with_limit(2, KeyMap::default);
+        assert_eq!(map.insert_first(Key::new("x"), 0), Some(0));
+        assert_eq!(map.insert_first(Key::new("y"), 1), Some(1));
+        assert_eq!(map.insert_first(Key::new("z"), 2), None);
+        assert_eq!(KeyMap::default().limit, KeyMap::MAX_KEYS);
     }
 }

@@ -10,5 +10,7 @@ mod source;
 
 pub use candidate::*;
 pub use finding::*;
+#[cfg(test)]
+pub(crate) use key::tests::with_limit as with_key_limit;
 pub use key::{Fetch, Key, KeyMap};
 pub use source::*;

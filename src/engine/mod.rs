@@ -789,6 +789,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         });
     }
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Identities) {
+        index.by_account.reserve(input.estimated_rows());
         input.for_each(|row, _, _| {
             let Some(account) = row.get(identity::ACCOUNT) else {
                 return Fate::Rejected("missing required value account".into());

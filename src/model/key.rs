@@ -210,23 +210,34 @@ impl KeyMap {
     /// yet. The value it maps to afterwards; `None` for a new key when the map is full
     /// (`limit` keys), which leaves the map as it was.
     fn put(&mut self, key: Key, value: usize, first: bool) -> Option<usize> {
-        if (self.entries.len() + 1) * 2 > self.slots.len() {
-            self.rehash((self.slots.len() * 2).max(16));
-        }
         let h = Self::hash(key.as_bytes());
-        match self.find(h, key.as_bytes()) {
+        let mut s = match self.find_hashed(h, key.as_bytes()) {
             (_, Some(e)) => {
                 if !first {
                     self.entries[e].1 = value;
                 }
-                Some(self.entries[e].1)
+                return Some(self.entries[e].1);
             }
-            (_, None) if self.entries.len() >= self.limit => None,
-            (s, None) => {
-                self.slots[s] = Self::tag(h) << 32 | (self.entries.len() as u64 + 1);
-                self.entries.push((key, value));
-                Some(value)
-            }
+            (s, None) => s,
+        };
+        if self.entries.len() >= self.limit {
+            return None;
+        }
+        // Grown only for a new key, at most half full.
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
+            self.rehash((self.slots.len() * 2).max(16));
+            s = self.find(h, key.as_bytes()).0;
+        }
+        self.slots[s] = Self::tag(h) << 32 | (self.entries.len() as u64 + 1);
+        self.entries.push((key, value));
+        Some(value)
+    }
+
+    /// [`KeyMap::find`] in a map that may have no slots yet (then no slot, no entry).
+    fn find_hashed(&self, hash: u64, bytes: &[u8]) -> (usize, Option<usize>) {
+        match self.slots.is_empty() {
+            true => (usize::MAX, None),
+            false => self.find(hash, bytes),
         }
     }
 
@@ -433,6 +444,26 @@ pub(crate) mod tests {
         assert_eq!(map.get(other.unwrap().as_bytes()), None);
         // The run wrapped: the table's first slots are taken.
         assert!(map.slots[0] != 0 && map.slots[3] != 0);
+    }
+
+    /// A map grows only to take a new key, when it would be more than half full: updating a
+    /// key, or asking for one it has, never grows it.
+    #[test]
+    fn a_map_grows_for_new_keys_only() {
+        let mut map = KeyMap::default();
+        let keys: Vec<String> = (0..9).map(|i| format!("k{i}")).collect();
+        for (i, k) in keys[..8].iter().enumerate() {
+            assert!(map.insert(Key::new(k), i));
+        }
+        assert_eq!(map.slots.len(), 16);
+        assert!(map.insert(Key::new("k0"), 100));
+        assert_eq!(map.insert_first(Key::new("k1"), 101), Some(1));
+        assert_eq!(map.slots.len(), 16, "no growth for keys it has");
+        assert!(map.insert(Key::new(&keys[8]), 8));
+        assert_eq!(map.slots.len(), 32);
+        let got: Vec<Option<usize>> = keys.iter().map(|k| map.get(k.as_bytes())).collect();
+        let want: Vec<Option<usize>> = (0..9).map(|i| Some(if i == 0 { 100 } else { i })).collect();
+        assert_eq!(got, want);
     }
 
     /// A full map refuses a new key, changing nothing, and still updates and finds the keys

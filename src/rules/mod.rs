@@ -290,8 +290,85 @@ fn check_names(
     (apps, facts, reads.0, reads.1)
 }
 
+/// How deep an expression may nest: calls, operators, selections and literals inside one
+/// another. CEL's interpreter (and [`native::Native`]) walk an expression by recursion, and a
+/// chain such as `a + 1 + 1 + …` nests one level per term (the parser balances `&&` and `||`
+/// chains), so a deeper one could overflow a thread's stack in the middle of a scan: 1,500
+/// terms did on a scan thread's 2 MB. The built-in rules nest at most 10 deep.
+pub const MAX_DEPTH: usize = 64;
+/// The longest expression the parser is given: its recursion grows with the text too. In a
+/// release build on a 2 MB thread it parsed chains of 8,000 bytes (`1+1+…`, `a.b.b…`) and
+/// overflowed at 16,000; packs are loaded on the main thread (8 MB).
+pub const MAX_EXPR_BYTES: usize = 4_096;
+
+/// How deep an expression nests (a literal or a name is 1), counted without recursion; stops
+/// counting past `limit`.
+fn depth(e: &cel::common::ast::IdedExpr, limit: usize) -> usize {
+    use cel::common::ast::{EntryExpr, Expr};
+    let mut deepest = 0;
+    let mut stack = vec![(e, 1)];
+    while let Some((e, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        if deepest > limit {
+            break;
+        }
+        let mut push = |x| stack.push((x, d + 1));
+        match &e.expr {
+            Expr::Call(c) => {
+                c.target.iter().for_each(|t| push(&**t));
+                c.args.iter().for_each(push);
+            }
+            Expr::Comprehension(c) => {
+                for x in [
+                    &c.iter_range,
+                    &c.accu_init,
+                    &c.loop_cond,
+                    &c.loop_step,
+                    &c.result,
+                ] {
+                    push(x);
+                }
+            }
+            Expr::List(l) => l.elements.iter().for_each(push),
+            Expr::Map(m) => m.entries.iter().for_each(|en| match &en.expr {
+                EntryExpr::MapEntry(me) => {
+                    push(&me.key);
+                    push(&me.value);
+                }
+                EntryExpr::StructField(f) => push(&f.value),
+            }),
+            Expr::Struct(st) => st.entries.iter().for_each(|en| match &en.expr {
+                EntryExpr::MapEntry(me) => {
+                    push(&me.key);
+                    push(&me.value);
+                }
+                EntryExpr::StructField(f) => push(&f.value),
+            }),
+            Expr::Select(sel) => push(&sel.operand),
+            Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
+        }
+    }
+    deepest
+}
+
 fn compile_expr(loader: &mut Loader<'_>, env: &Env, src: &str, base: usize) -> Option<Program> {
+    if src.len() > MAX_EXPR_BYTES {
+        let msg = format!(
+            "expression of {} bytes; the most is {MAX_EXPR_BYTES} (split the rule)",
+            src.len()
+        );
+        loader.err_at(base, msg);
+        return None;
+    }
     match env.compile(src) {
+        Ok(p) if depth(p.expression(), MAX_DEPTH) > MAX_DEPTH => {
+            let msg = format!(
+                "expression nests more than {MAX_DEPTH} deep (a chain such as `a + b + …` \
+                 nests one level per term); split the rule"
+            );
+            loader.err_at(base, msg);
+            None
+        }
         Ok(p) => Some(p),
         Err(errs) => {
             for e in errs.errors {
@@ -907,6 +984,98 @@ expect = "quiet"
         let upside_down = BUILTIN_PACK.replace("escalate = 60", "escalate = 20");
         let e = pack_config(&upside_down).err().unwrap().to_string();
         assert!(e.contains("pack.toml:3:1: verdict thresholds"), "{e}");
+    }
+
+    /// An expression nesting past [`MAX_DEPTH`] is refused at its place before anything runs
+    /// it (CEL's interpreter recurses once a level: a chain of 1,500 terms overflowed a scan
+    /// thread's stack); one at the limit loads. `facts.kp_hits + 1 … > 0` with n terms of
+    /// `+ 1` nests n + 3 deep.
+    #[test]
+    fn a_too_deep_expression_is_refused_at_its_place() {
+        let with = |when: &str| {
+            let rule = OK_RULE.replace("facts.kp_hits > 0", when);
+            pack_with(&rule).map(|_| ())
+        };
+        let chain = |n: usize| format!("facts.kp_hits{} > 0", " + 1".repeat(n));
+        if let Err(e) = with(&chain(MAX_DEPTH - 3)) {
+            panic!("{e}");
+        }
+        let Err(e) = with(&chain(MAX_DEPTH - 2)) else {
+            panic!("loaded");
+        };
+        let err = &e.0[0];
+        assert!(err.message.contains("nests more than 64 deep"), "{e}");
+        // At the expression's start: line 11, column 9 (after `when = "`).
+        assert_eq!((err.line, err.column), (11, 9));
+        // In an evidence template too.
+        let deep_ev = OK_RULE.replace(
+            "{facts.kp_hits} hits",
+            &format!("{{facts.kp_hits{}}} hits", " + 1".repeat(MAX_DEPTH)),
+        );
+        assert!(pack_with(&deep_ev).is_err_and(|e| e.to_string().contains("nests more")));
+    }
+
+    /// The densest chains as long as the parser is given are refused for their depth, not a
+    /// stack overflow; a byte longer, for their length. On an 8 MB thread, as the command
+    /// line loads packs on its main thread (this debug build's frames are several times a
+    /// release build's).
+    #[test]
+    fn the_longest_chains_the_parser_is_given_are_refused_not_an_overflow() {
+        let refused = |when: String, says: &'static str| {
+            let rule = OK_RULE.replace("facts.kp_hits > 0", &when);
+            let run = move || pack_with(&rule).map_or_else(|e| e.to_string(), |_| "loaded".into());
+            let thread = std::thread::Builder::new().stack_size(8 << 20);
+            let e = thread.spawn(run).unwrap().join().unwrap();
+            assert!(e.contains(says), "{when:.40}: {e}");
+        };
+        for (head, step, tail) in [
+            ("1", "+1", " > 0"),
+            ("app.x", ".b", " > 0"),
+            ("[1]", "[0]", " > 0"),
+        ] {
+            let fit = (MAX_EXPR_BYTES - head.len() - tail.len()) / step.len();
+            let when = |n: usize| format!("{head}{}{tail}", step.repeat(n));
+            assert!(when(fit).len() <= MAX_EXPR_BYTES && when(fit + 1).len() > MAX_EXPR_BYTES);
+            refused(when(fit), "nests more");
+            refused(when(fit + 1), "bytes");
+        }
+    }
+
+    /// An expression over [`MAX_EXPR_BYTES`] is refused before it is parsed; one of exactly
+    /// that length is parsed.
+    #[test]
+    fn an_overlong_expression_is_refused_before_parsing() {
+        let with_len = |n: usize| {
+            let head = "app.full_name == '";
+            let when = format!("{head}{}'", "x".repeat(n - head.len() - 1));
+            assert_eq!(when.len(), n);
+            pack_with(&OK_RULE.replace("facts.kp_hits > 0", &when)).map(|_| ())
+        };
+        if let Err(e) = with_len(MAX_EXPR_BYTES) {
+            panic!("{e}");
+        }
+        let Err(e) = with_len(MAX_EXPR_BYTES + 1) else {
+            panic!("loaded");
+        };
+        assert!(
+            e.0[0].message.contains("4097 bytes; the most is 4096"),
+            "{e}"
+        );
+    }
+
+    /// The built-in rules stay well inside the limit.
+    #[test]
+    fn builtin_expressions_nest_at_most_ten_deep() {
+        let p = Pack::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let deepest = p
+            .rules
+            .iter()
+            .map(|r| depth(r.when.expression(), MAX_DEPTH))
+            .max();
+        assert!(
+            deepest.is_some_and(|d| (3..=10).contains(&d)),
+            "{deepest:?}"
+        );
     }
 
     #[test]

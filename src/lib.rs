@@ -3,6 +3,17 @@
 //! links candidates that share identity artefacts, and reports per candidate a score, a
 //! verdict and the evidence behind every finding. See SPEC.md for the contract.
 
+/// A line on standard error, as `eprintln!` writes it, except that a closed or failing
+/// standard error is ignored: `eprintln!` panics when it cannot write (as when the reader of
+/// `2>&1 | head` has exited), and a warning, a note or a timing is never worth a crash.
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod diag;
 pub mod engine;

@@ -24,9 +24,9 @@ fn main() {
             }) {
                 std::process::exit(0);
             }
-            eprintln!("hirescreen: error: {e}");
+            hirescreen::errln!("hirescreen: error: {e}");
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                hirescreen::errln!("  caused by: {cause}");
             }
             std::process::exit(2);
         }

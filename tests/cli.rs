@@ -333,6 +333,31 @@ fn a_closed_output_pipe_is_not_a_crash() {
     }
 }
 
+/// Standard error closed before anything is written (`2>&1 | head` whose reader exited):
+/// warnings, notes and errors are dropped, and the exit code is the run's own, not a panic's
+/// 101. `scan samples/` notes the databases it found and escalates (1); a missing input is an
+/// error (2).
+#[test]
+fn a_closed_standard_error_is_not_a_crash() {
+    for (args, code) in [
+        (vec!["scan", "samples/"], 1),
+        (vec!["scan", "no-such-dir/"], 2),
+        (vec!["rules", "lint", "no-such-dir/"], 2),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hirescreen"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .env("HIRESCREEN_TIMINGS", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run hirescreen");
+        drop(child.stderr.take());
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+    }
+}
+
 #[test]
 fn utf16_tab_files_and_bom_are_read() {
     let out = run(&[

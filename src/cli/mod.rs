@@ -204,7 +204,7 @@ pub fn open_geo(a: &ScanArgs) -> anyhow::Result<MmdbGeo> {
         let found = crate::ingest::discover_databases(&a.paths);
         if !found.is_empty() {
             let names: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
-            eprintln!(
+            crate::errln!(
                 "hirescreen: note: no --geoip given; using databases found beside the inputs: {}",
                 names.join(", ")
             );

@@ -30,7 +30,7 @@ fn format_for(a: &ScanArgs) -> Format {
 pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
     let (pack, scan) = super::screen(a, None)?;
     for w in &scan.warnings {
-        eprintln!("hirescreen: warning: {w}");
+        crate::errln!("hirescreen: warning: {w}");
     }
     let format = format_for(a);
     let written = crate::engine::Stopwatch::start();
@@ -50,7 +50,7 @@ pub fn run(a: &ScanArgs) -> anyhow::Result<Exit> {
         }
     }
     if crate::engine::timings() {
-        eprintln!("hirescreen: timing report {}", written.show());
+        crate::errln!("hirescreen: timing report {}", written.show());
     }
     let worst = scan
         .outcomes

@@ -999,7 +999,7 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
         }
     }
     if timings() {
-        eprintln!("hirescreen: timing ingest {}", started.show());
+        crate::errln!("hirescreen: timing ingest {}", started.show());
     }
     if let Some(bar) = reading {
         bar.finish_and_clear();
@@ -1117,15 +1117,15 @@ fn screen_with(
     }
     if show_timings {
         for (stage, secs) in &links.timings {
-            eprintln!("hirescreen: timing {stage} {secs:.3} s");
+            crate::errln!("hirescreen: timing {stage} {secs:.3} s");
         }
-        eprintln!("hirescreen: timing link {link_time}");
+        crate::errln!("hirescreen: timing link {link_time}");
         if let (Some((b, _)), Some((a, peak))) = (rss_before, rss_after) {
-            eprintln!(
+            crate::errln!(
                 "hirescreen: memory before link {b} MB, after link {a} MB, peak so far {peak} MB"
             );
         }
-        eprintln!("hirescreen: timing facts+rules {}", t.show());
+        crate::errln!("hirescreen: timing facts+rules {}", t.show());
     }
     let outcomes = results
         .into_iter()

@@ -860,7 +860,7 @@ impl Input {
             done(&mut b, reader);
         }
         if crate::engine::timings() {
-            eprintln!(
+            crate::errln!(
                 "hirescreen: timing read {} {} ({} rows)",
                 self.report.file,
                 started.show(),

@@ -738,7 +738,8 @@ pub fn run(opts: &Options<'_>, reference: &Reference) -> anyhow::Result<Scan> {
     for input in inputs.iter_mut().filter(|i| i.kind() == Kind::Applications) {
         let cols = input.numbers.clone();
         let rows = input.estimated_rows();
-        candidates.reserve(rows);
+        // An estimate from the file's size: room the system refuses is no error.
+        let _ = candidates.try_reserve(rows);
         index.by_id.reserve(rows);
         index.by_email.reserve(rows);
         let prepare = |row: &ingest::Row<'_>, ts: &ingest::values::TsParser| {

@@ -152,9 +152,13 @@ impl KeyMap {
         self.entries.is_empty()
     }
 
-    /// Room for `more` keys without growing.
+    /// Room for `more` keys without growing, as far as memory allows: `more` is an estimate
+    /// (from a file's size), and a room the system refuses is no error; the map then grows as
+    /// keys come.
     pub fn reserve(&mut self, more: usize) {
-        self.entries.reserve(more);
+        if self.entries.try_reserve(more).is_err() {
+            return;
+        }
         let want = (self.entries.len() + more)
             .saturating_mul(2)
             .next_power_of_two();
@@ -464,6 +468,19 @@ pub(crate) mod tests {
         let got: Vec<Option<usize>> = keys.iter().map(|k| map.get(k.as_bytes())).collect();
         let want: Vec<Option<usize>> = (0..9).map(|i| Some(if i == 0 { 100 } else { i })).collect();
         assert_eq!(got, want);
+    }
+
+    /// Room the system cannot give is asked for and not taken: no abort, and the map works.
+    #[test]
+    fn an_impossible_reserve_is_no_error() {
+        let mut map = KeyMap::default();
+        map.reserve(usize::MAX / 4);
+        assert!(map.slots.is_empty());
+        assert!(map.insert(Key::new("k"), 7));
+        assert_eq!(map.get(b"k"), Some(7));
+        map.reserve(100);
+        assert_eq!(map.slots.len(), 256);
+        assert_eq!(map.get(b"k"), Some(7));
     }
 
     /// A full map refuses a new key, changing nothing, and still updates and finds the keys

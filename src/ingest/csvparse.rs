@@ -24,6 +24,8 @@ pub struct Record {
     cells: Vec<(u32, u32)>,
     /// True only when `bytes` are all ASCII (false may also mean "not looked at").
     ascii: bool,
+    /// A cell was over [`Record::LIMIT`] and kept empty: the record is not a row to read.
+    cut: bool,
 }
 
 impl Default for Record {
@@ -33,12 +35,10 @@ impl Default for Record {
 }
 
 impl Record {
-    /// The most bytes a record holds (its cells are `u32` ranges); smaller in tests.
-    const LIMIT: usize = if cfg!(test) {
-        1 << 16
-    } else {
-        u32::MAX as usize
-    };
+    /// The most bytes a record holds, 64 MiB (smaller in tests): the bytes gathered for one
+    /// cell are bounded by it too, so a quote never closed (which makes the rest of a file one
+    /// value) costs no more memory than that. Interview notes and transcripts are far shorter.
+    pub const LIMIT: usize = if cfg!(test) { 1 << 16 } else { 1 << 26 };
 
     pub fn new() -> Record {
         Record::default()
@@ -49,6 +49,7 @@ impl Record {
             bytes: Vec::with_capacity(bytes),
             cells: Vec::with_capacity(cells),
             ascii: true,
+            cut: false,
         }
     }
 
@@ -65,15 +66,24 @@ impl Record {
         self.bytes.clear();
         self.cells.clear();
         self.ascii = true;
+        self.cut = false;
     }
 
-    /// Appends a cell. Past 4 GB in one record (not a real export) a cell is kept empty, as
-    /// [`crate::model::Fields`] keeps such values unknown.
+    /// Whether a cell was over [`Record::LIMIT`] (and kept empty).
+    pub fn cut(&self) -> bool {
+        self.cut
+    }
+
+    /// Appends a cell. Past [`Record::LIMIT`] bytes in one record a cell is kept empty and
+    /// the record marked [`Record::cut`].
     pub fn push_field(&mut self, cell: &[u8]) {
         let start = self.bytes.len();
         let cell = match start + cell.len() <= Self::LIMIT {
             true => cell,
-            false => &[],
+            false => {
+                self.cut = true;
+                &[]
+            }
         };
         self.bytes.extend_from_slice(cell);
         self.cells.push((start as u32, self.bytes.len() as u32));
@@ -380,7 +390,7 @@ impl CsvRecords {
             match memchr::memchr3(self.delim, b'\n', b'\r', seg) {
                 Some(k) => {
                     if gathered {
-                        self.field.extend_from_slice(&seg[..k]);
+                        gather(&mut self.field, &seg[..k]);
                         rec.push_field(&self.field);
                     } else {
                         rec.push_field(&seg[..k]);
@@ -395,7 +405,7 @@ impl CsvRecords {
                     return Ok(Stop::LineEnd);
                 }
                 None => {
-                    self.field.extend_from_slice(seg);
+                    gather(&mut self.field, seg);
                     gathered = true;
                     self.pos = self.end;
                 }
@@ -414,7 +424,7 @@ impl CsvRecords {
             let seg = &self.buf[self.pos..self.end];
             let k = memchr::memchr(b'"', seg).unwrap_or(seg.len());
             self.line += memchr::memchr_iter(b'\n', &seg[..k]).count() as u32;
-            self.field.extend_from_slice(&seg[..k]);
+            gather(&mut self.field, &seg[..k]);
             self.pos += k;
             if self.pos == self.end {
                 continue;
@@ -428,10 +438,17 @@ impl CsvRecords {
                 // A delimiter or line end ends the field; other text continues it.
                 return Ok(self.take_stop());
             }
-            self.field.push(b'"');
+            gather(&mut self.field, b"\"");
             self.pos += 1;
         }
     }
+}
+
+/// Appends `more` to a cell being gathered, up to one byte past [`Record::LIMIT`] (enough for
+/// [`Record::push_field`] to know it is over): the rest is dropped.
+fn gather(field: &mut Vec<u8>, more: &[u8]) {
+    let room = (Record::LIMIT + 1).saturating_sub(field.len());
+    field.extend_from_slice(&more[..more.len().min(room)]);
 }
 
 /// Bit `i` of the first mask is set when `block[i]` (at most 64 bytes) is the delimiter, a
@@ -682,12 +699,52 @@ mod tests {
         rec.push_field(b"next");
         let cells: Vec<&[u8]> = rec.iter().collect();
         assert_eq!(cells, [&b"id"[..], b"", b"next"]);
+        assert!(rec.cut());
+        rec.clear();
+        assert!(!rec.cut());
         // And a long quoted cell read from a file, gathered across reads.
         let mut text = b"a,\"".to_vec();
         text.extend(std::iter::repeat_n(b'y', Record::LIMIT));
         text.extend_from_slice(b"\",b\n");
         let got = ours(&text, b',', CHUNK);
         assert_eq!(got, [(1, vec![b"a".to_vec(), vec![], b"b".to_vec()])]);
+    }
+
+    /// A quote never closed makes the rest of the file one cell: it is gathered only to
+    /// the limit (memory stays bounded), the record is marked cut, its line counted, and a
+    /// record at the limit exactly is whole.
+    #[test]
+    fn a_quote_never_closed_gathers_no_more_than_the_limit() {
+        let mut text = b"id,notes\n1,\"oops\n".to_vec();
+        for i in 0..(4 * Record::LIMIT / 20) {
+            text.extend_from_slice(format!("{i:09},more text\n").as_bytes());
+        }
+        let lines = text.iter().filter(|&&b| b == b'\n').count() as u32;
+        let mut rdr = CsvRecords::new(Box::new(io::Cursor::new(text)), b',');
+        let mut rec = Record::new();
+        assert_eq!(rdr.read(&mut rec).unwrap(), Some(1));
+        assert!(!rec.cut());
+        assert_eq!(rdr.read(&mut rec).unwrap(), Some(2));
+        assert!(rec.cut());
+        assert_eq!(rec.iter().collect::<Vec<_>>(), [&b"1"[..], b""]);
+        assert!(
+            rdr.field.capacity() <= 2 * (Record::LIMIT + 1),
+            "{}",
+            rdr.field.capacity()
+        );
+        assert_eq!(rdr.read(&mut rec).unwrap(), None);
+        assert_eq!(rdr.line(), lines + 1);
+        // At the limit exactly, with a doubled quote gathered last: whole, not cut.
+        let mut text = b"\"".to_vec();
+        text.extend(std::iter::repeat_n(b'z', Record::LIMIT - 1));
+        text.extend_from_slice(b"\"\"\"\n");
+        let mut rdr = CsvRecords::new(Box::new(io::Cursor::new(text)), b',');
+        assert_eq!(rdr.read(&mut rec).unwrap(), Some(1));
+        assert!(!rec.cut());
+        assert_eq!(
+            rec.get(0).map(|c| (c.len(), c.ends_with(b"z\""))),
+            Some((Record::LIMIT, true))
+        );
     }
 
     #[test]

@@ -166,10 +166,21 @@ impl Pipeline {
     }
 }
 
-/// One CSV record: its line, an error (always of reading the file: with flexible rows any
-/// bytes are records), or `None` at the end.
+/// One CSV record: its line, an error (of reading the file, or a value over
+/// [`Record::LIMIT`]: with flexible rows any bytes are records), or `None` at the end.
 fn read_record(rdr: &mut CsvRecords, record: &mut Record) -> Option<Result<u32, RowError>> {
     match rdr.read(record) {
+        Ok(Some(line)) if record.cut() => Some(Err(RowError {
+            line,
+            reason: format!(
+                "a value over {} was not read (a quote never closed makes the rest of the \
+                 file one value)",
+                match Record::LIMIT >> 20 {
+                    0 => format!("{} KiB", Record::LIMIT >> 10),
+                    mib => format!("{mib} MiB"),
+                }
+            ),
+        })),
         Ok(line) => line.map(Ok),
         Err(e) => Some(Err(RowError {
             line: rdr.line(),
@@ -417,6 +428,31 @@ mod tests {
         std::fs::remove_file(&p).unwrap();
         let _ = std::fs::remove_dir(&dir);
         out
+    }
+
+    /// A record with a value over the limit is an error at its line, with the reason; the
+    /// rows after it are read as usual.
+    #[test]
+    fn a_value_over_the_limit_is_an_error_at_its_line() {
+        let dir = std::env::temp_dir().join(format!("hirescreen-cut-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("cut.csv");
+        let mut text = b"a,b\n1,\"".to_vec();
+        text.extend(std::iter::repeat_n(b'x', Record::LIMIT + 1));
+        text.extend_from_slice(b"\"\n2,ok\n");
+        std::fs::write(&p, text).unwrap();
+        let mut r = RecordReader::open(&p).unwrap();
+        let mut got = Vec::new();
+        while let Some(row) = r.next() {
+            got.push(row.map(|r| r.line).map_err(|e| (e.line, e.reason)));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!((&got[0], &got[2]), (&Ok(1), &Ok(3)));
+        let Err((2, reason)) = &got[1] else {
+            panic!("{got:?}")
+        };
+        assert!(reason.contains("over 64 KiB was not read"), "{reason}");
     }
 
     #[test]

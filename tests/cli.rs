@@ -308,6 +308,21 @@ fn hostile_values_are_data_in_every_format() {
     }
 }
 
+/// Runs the command (in the project, with `HIRESCREEN_TIMINGS` set so that it writes to
+/// standard error as it goes) with both outputs piped, `close` dropping one right after start.
+fn with_closed(args: &[&str], close: impl FnOnce(&mut std::process::Child)) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hirescreen"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .env("HIRESCREEN_TIMINGS", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run hirescreen");
+    close(&mut child);
+    child.wait_with_output().expect("wait")
+}
+
 /// Output piped into a command that stops reading (`| head`) ends each command quietly:
 /// exit 0 and no panic, for the commands that print line by line as for `scan`.
 #[test]
@@ -317,16 +332,8 @@ fn a_closed_output_pipe_is_not_a_crash() {
         vec!["rules", "list"],
         vec!["scan", "samples/", "--format", "table"],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hirescreen"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(&args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("run hirescreen");
         // Closed before the command has written anything.
-        drop(child.stdout.take());
-        let out = child.wait_with_output().expect("wait");
+        let out = with_closed(&args, |c| drop(c.stdout.take()));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
@@ -344,16 +351,7 @@ fn a_closed_standard_error_is_not_a_crash() {
         (vec!["scan", "no-such-dir/"], 2),
         (vec!["rules", "lint", "no-such-dir/"], 2),
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hirescreen"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(&args)
-            .env("HIRESCREEN_TIMINGS", "1")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("run hirescreen");
-        drop(child.stderr.take());
-        let out = child.wait_with_output().expect("wait");
+        let out = with_closed(&args, |c| drop(c.stderr.take()));
         assert_eq!(out.status.code(), Some(code), "{args:?}");
     }
 }

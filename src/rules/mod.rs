@@ -304,7 +304,7 @@ pub const MAX_EXPR_BYTES: usize = 4_096;
 /// How deep an expression nests (a literal or a name is 1), counted without recursion; stops
 /// counting past `limit`.
 fn depth(e: &cel::common::ast::IdedExpr, limit: usize) -> usize {
-    use cel::common::ast::{EntryExpr, Expr};
+    use cel::common::ast::{EntryExpr, Expr, MapExpr, StructExpr};
     let mut deepest = 0;
     let mut stack = vec![(e, 1)];
     while let Some((e, d)) = stack.pop() {
@@ -330,20 +330,17 @@ fn depth(e: &cel::common::ast::IdedExpr, limit: usize) -> usize {
                 }
             }
             Expr::List(l) => l.elements.iter().for_each(push),
-            Expr::Map(m) => m.entries.iter().for_each(|en| match &en.expr {
-                EntryExpr::MapEntry(me) => {
-                    push(&me.key);
-                    push(&me.value);
+            Expr::Map(MapExpr { entries }) | Expr::Struct(StructExpr { entries, .. }) => {
+                for en in entries {
+                    match &en.expr {
+                        EntryExpr::MapEntry(me) => {
+                            push(&me.key);
+                            push(&me.value);
+                        }
+                        EntryExpr::StructField(f) => push(&f.value),
+                    }
                 }
-                EntryExpr::StructField(f) => push(&f.value),
-            }),
-            Expr::Struct(st) => st.entries.iter().for_each(|en| match &en.expr {
-                EntryExpr::MapEntry(me) => {
-                    push(&me.key);
-                    push(&me.value);
-                }
-                EntryExpr::StructField(f) => push(&f.value),
-            }),
+            }
             Expr::Select(sel) => push(&sel.operand),
             Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
         }
@@ -1060,6 +1057,23 @@ expect = "quiet"
         assert!(
             e.0[0].message.contains("4097 bytes; the most is 4096"),
             "{e}"
+        );
+    }
+
+    /// Depth counts every kind of nesting: lists, maps, calls with a target, macros
+    /// (comprehensions) and selections.
+    #[test]
+    fn depth_counts_every_kind_of_nesting() {
+        let d = |src: &str| depth(cel::Program::compile(src).unwrap().expression(), 99);
+        assert_eq!(d("x"), 1);
+        assert_eq!(d("[[[1]]]"), 4);
+        assert_eq!(d("{'a': {'b': [1]}}"), 4);
+        assert_eq!(d("a.b.c"), 3);
+        assert_eq!(d("s.startsWith(t.u)"), 3);
+        assert!(d("l.exists(x, x.y > 1)") >= 4);
+        assert_eq!(
+            depth(cel::Program::compile("[[[[1]]]]").unwrap().expression(), 2),
+            3
         );
     }
 

@@ -180,8 +180,12 @@ impl KeyMap {
         }
     }
 
-    /// The slot holding `bytes`, or the empty slot where it would go.
+    /// The slot holding `bytes`, or the empty slot where it would go (no slot in a map that
+    /// has none yet: `put` makes them before it takes a key).
     fn find(&self, hash: u64, bytes: &[u8]) -> (usize, Option<usize>) {
+        if self.slots.is_empty() {
+            return (usize::MAX, None);
+        }
         let mask = self.slots.len().wrapping_sub(1);
         let tag = Self::tag(hash);
         let mut s = self.start(hash);
@@ -204,9 +208,6 @@ impl KeyMap {
 
     /// [`KeyMap::get`] with the key's [`KeyMap::hash`] worked out already.
     fn get_hashed(&self, hash: u64, bytes: &[u8]) -> Option<usize> {
-        if self.slots.is_empty() {
-            return None;
-        }
         self.find(hash, bytes).1.map(|e| self.entries[e].1)
     }
 
@@ -215,7 +216,7 @@ impl KeyMap {
     /// (`limit` keys), which leaves the map as it was.
     fn put(&mut self, key: Key, value: usize, first: bool) -> Option<usize> {
         let h = Self::hash(key.as_bytes());
-        let mut s = match self.find_hashed(h, key.as_bytes()) {
+        let mut s = match self.find(h, key.as_bytes()) {
             (_, Some(e)) => {
                 if !first {
                     self.entries[e].1 = value;
@@ -235,14 +236,6 @@ impl KeyMap {
         self.slots[s] = Self::tag(h) << 32 | (self.entries.len() as u64 + 1);
         self.entries.push((key, value));
         Some(value)
-    }
-
-    /// [`KeyMap::find`] in a map that may have no slots yet (then no slot, no entry).
-    fn find_hashed(&self, hash: u64, bytes: &[u8]) -> (usize, Option<usize>) {
-        match self.slots.is_empty() {
-            true => (usize::MAX, None),
-            false => self.find(hash, bytes),
-        }
     }
 
     /// Maps `key` to `value` (the last value given wins, as `HashMap::insert`); false, and

@@ -124,17 +124,11 @@ impl Fields {
             };
             let n = values.len();
             let mut packed = Vec::with_capacity(n * width as usize + len + 3);
-            let mut end = 0usize;
-            let mut ends = |put: &mut dyn FnMut(&mut Vec<u8>, usize)| {
-                for v in values {
-                    end += v.len();
-                    put(&mut packed, end);
-                }
-            };
-            match width {
-                1 => ends(&mut |p, e| p.push(e as u8)),
-                2 => ends(&mut |p, e| p.extend_from_slice(&(e as u16).to_le_bytes())),
-                _ => ends(&mut |p, e| p.extend_from_slice(&(e as u32).to_le_bytes())),
+            // Each end's low `width` bytes: it fits them, as `len` does.
+            let mut end = 0u32;
+            for v in values {
+                end += v.len() as u32;
+                packed.extend_from_slice(&end.to_le_bytes()[..width as usize]);
             }
             for v in values {
                 packed.extend_from_slice(v.as_bytes());

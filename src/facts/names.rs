@@ -159,12 +159,9 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 
 /// [`similarity`] on names already split by [`tokens`], for comparing one name with many.
 pub fn similarity_tokens(ta: &Tokens, tb: &Tokens) -> f64 {
-    if ta.is_empty() || tb.is_empty() {
-        return 0.0;
-    }
     // The same words score 1.0 below too (each word's best partner is itself); names in a
     // bucket of linking are often the same.
-    if ta == tb {
+    if ta == tb && !ta.is_empty() {
         return 1.0;
     }
     scored(ta, tb)

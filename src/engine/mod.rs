@@ -242,25 +242,27 @@ impl Index {
         email: Option<&'s str>,
     ) -> impl Iterator<Item = (&'s KeyMap, Cow<'s, str>)> + 's {
         let by_id = id.map(|id| (&self.by_id, Cow::Borrowed(id.trim())));
-        let others = match id {
-            Some(_) => [None; 4],
-            None => [
-                (account, false),
-                (account, true),
-                (email, true),
-                (email, false),
-            ]
-            .map(|(text, as_email)| text.map(|t| (t, as_email))),
+        // With an id, nothing else is looked at.
+        let (account, email) = if id.is_some() {
+            (None, None)
+        } else {
+            (account, email)
         };
-        by_id.into_iter().chain(
-            others
-                .into_iter()
-                .flatten()
-                .filter_map(move |(t, as_email)| match as_email {
+        let others = [
+            (account, false),
+            (account, true),
+            (email, true),
+            (email, false),
+        ];
+        by_id
+            .into_iter()
+            .chain(others.into_iter().filter_map(move |(t, as_email)| {
+                let t = t?;
+                match as_email {
                     true => norm_email(t).map(|e| (&self.by_email, e)),
                     false => Some((&self.by_account, lower(t.trim()))),
-                }),
-        )
+                }
+            }))
     }
 
     /// Joins by candidate_id, else account (identities file), else email (see
